@@ -1,0 +1,89 @@
+"""Perturbations as values, and the parser for the grammar of ``shared/spec/observations.md``.
+
+``GPX4:knockout``, ``NRF2:knockdown`` (aliases resolve to HGNC symbols), ``erastin``, ``erastin@10uM``,
+``RSL3@100nM``, ``cystine_deprivation``. Parsing is pure string handling: nothing is evaluated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+GENE_ACTIONS: dict[str, float] = {
+    # relative level of the node after the action (reason: typical efficiency of each method)
+    "knockout": 0.0,  # complete loss (CRISPR / deletion)
+    "knockdown": 0.3,  # siRNA / shRNA leave ~30 % of the protein
+    "inhibition": 0.2,  # unspecified pharmacological or genetic inhibition
+    "overexpression": 3.0,  # ectopic expression ~3x endogenous
+    "activation": 3.0,  # constitutive activation (e.g. oncogenic mutation)
+}
+UNITS = {"nm": 1e-3, "um": 1.0, "µm": 1.0, "mm": 1e3, "m": 1e6}
+_DOSE = re.compile(r"^(?P<name>.+?)@(?P<value>[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(?P<unit>[a-zA-Zµ]*)$")
+
+Kind = Literal["gene", "compound", "condition"]
+
+
+class PerturbationSyntaxError(ValueError):
+    """A perturbation string that does not follow the grammar."""
+
+
+@dataclass(frozen=True, order=True)
+class Perturbation:
+    """One perturbation: a gene action, a compound at a dose (uM), or a condition."""
+
+    kind: Kind
+    target: str
+    action: str = ""
+    dose_uM: float | None = None
+
+    def __str__(self) -> str:
+        if self.kind == "gene":
+            return f"{self.target}:{self.action}"
+        if self.kind == "compound" and self.dose_uM is not None:
+            return f"{self.target}@{self.dose_uM:g}uM"
+        return self.target
+
+
+@dataclass(frozen=True)
+class RawPerturbation:
+    """A syntactically valid perturbation whose name has not been resolved yet."""
+
+    name: str
+    action: str = ""
+    dose_uM: float | None = None
+
+
+def split_perturbation(text: str) -> RawPerturbation:
+    """Split ``text`` into name, gene action and dose; raise on malformed text."""
+    text = text.strip()
+    if not text:
+        raise PerturbationSyntaxError("empty perturbation")
+    if ":" in text:
+        name, _, action = text.partition(":")
+        action = action.strip().lower()
+        if action not in GENE_ACTIONS:
+            raise PerturbationSyntaxError(
+                f"'{text}': unknown action '{action}' (use one of {', '.join(GENE_ACTIONS)})"
+            )
+        return RawPerturbation(name.strip(), action)
+    if "@" in text:
+        m = _DOSE.match(text)
+        if not m:
+            raise PerturbationSyntaxError(f"'{text}': dose must look like name@10uM (units nM, uM, mM)")
+        unit = (m.group("unit") or "uM").lower()
+        if unit not in UNITS:
+            raise PerturbationSyntaxError(f"'{text}': unknown dose unit '{unit}' (use nM, uM or mM)")
+        dose = float(m.group("value")) * UNITS[unit]
+        if dose < 0:
+            raise PerturbationSyntaxError(f"'{text}': dose must not be negative")
+        return RawPerturbation(m.group("name").strip(), "", dose)
+    return RawPerturbation(text)
+
+
+def parse_perturbation(text: str, model: object | None = None) -> Perturbation:
+    """Parse and resolve ``text`` against ``model`` (the default model when None)."""
+    from ferronet.model.network import load_model
+
+    m = model if model is not None else load_model()
+    return m.resolve(text)  # type: ignore[attr-defined, no-any-return]

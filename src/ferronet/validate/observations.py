@@ -1,0 +1,220 @@
+"""Evaluate observation files (format: ``shared/spec/observations.md``) against the model.
+
+Every case is two arms on one cell: ``baseline`` and ``baseline + add``. The readout at the end of the
+exposure is compared between arms with ONE global tolerance (:data:`TOLERANCE`): a change counts when
+``|second - first| > TOLERANCE * max(1, |first|, |second|)``. Readouts other than ``ferroptosis`` (a
+fraction) are relative to the untreated default cell, so the rule reads "5 percentage points of death, or 5 %
+of the larger value, whichever is larger".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from ferronet.errors import FerronetError, Problem, UnknownNameError, ValidationError
+from ferronet.model.network import Model, load_model
+from ferronet.model.perturbation import PerturbationSyntaxError
+from ferronet.sim.conditions import Condition
+from ferronet.sim.engine import BatchEngine
+
+TOLERANCE = 0.05
+EXPECT = ("increase", "decrease", "unchanged")
+REQUIRED = ("id", "readout", "expect")
+
+
+@dataclass
+class Observation:
+    id: str
+    readout: str
+    expect: str
+    baseline: list[str] = field(default_factory=list)
+    add: list[str] = field(default_factory=list)
+    cell: str | None = None
+    ref: str = ""
+    note: str = ""
+    line: int = 0
+
+
+@dataclass
+class CaseResult:
+    id: str
+    expected: str
+    predicted: str
+    passed: bool
+    first: float | None = None
+    second: float | None = None
+    reason: str = ""
+    ref: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "expected": self.expected,
+            "predicted": self.predicted,
+            "passed": self.passed,
+            "first": None if self.first is None else round(self.first, 6),
+            "second": None if self.second is None else round(self.second, 6),
+        }
+        if self.reason:
+            d["reason"] = self.reason
+        return d
+
+
+@dataclass
+class CheckReport:
+    cases: list[CaseResult]
+    tolerance: float = TOLERANCE
+    model_version: str = ""
+
+    @property
+    def n(self) -> int:
+        return len(self.cases)
+
+    @property
+    def passed(self) -> int:
+        return sum(c.passed for c in self.cases)
+
+    @property
+    def accuracy(self) -> float:
+        return self.passed / self.n if self.n else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "passed": self.passed,
+            "accuracy": round(self.accuracy, 3),
+            "tolerance": self.tolerance,
+            "model_version": self.model_version,
+            "cases": [c.to_dict() for c in self.cases],
+        }
+
+    def failures(self) -> list[CaseResult]:
+        return [c for c in self.cases if not c.passed]
+
+
+def direction(first: float, second: float, tolerance: float = TOLERANCE) -> str:
+    """The direction of change from ``first`` to ``second`` under the global tolerance."""
+    if not (np.isfinite(first) and np.isfinite(second)):
+        return "failed"
+    delta = second - first
+    if abs(delta) <= tolerance * max(1.0, abs(first), abs(second)):
+        return "unchanged"
+    return "increase" if delta > 0 else "decrease"
+
+
+def _as_list(value: Any) -> list[str] | None:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return [str(v) for v in value]
+    return None
+
+
+def load_observations(path: str | Path) -> list[Observation]:
+    """Read and validate an observation file; every structural problem is reported at once."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FerronetError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        raise ValidationError([Problem(str(path), line, "", f"not valid YAML: {exc}")]) from None
+    if not isinstance(data, dict) or not isinstance(data.get("observations"), list):
+        raise ValidationError([Problem(str(path), 1, "observations", "expected a top-level list 'observations:'")])
+    lines = [n.start_mark.line + 1 for n in _observation_nodes(root)]
+    problems: list[Problem] = []
+    out: list[Observation] = []
+    seen: set[str] = set()
+    for i, case in enumerate(data["observations"]):
+        line = lines[i] if i < len(lines) else 0
+        if not isinstance(case, dict):
+            problems.append(Problem(str(path), line, "", "each observation must be a mapping"))
+            continue
+        for key in REQUIRED:
+            if key not in case or case[key] in (None, ""):
+                problems.append(Problem(str(path), line, key, "required field is missing"))
+        cid = str(case.get("id", f"#{i + 1}"))
+        if cid in seen:
+            problems.append(Problem(str(path), line, "id", f"duplicate id '{cid}'"))
+        seen.add(cid)
+        expect = str(case.get("expect", "")).strip().lower()
+        if "expect" in case and expect not in EXPECT:
+            problems.append(Problem(str(path), line, "expect", f"'{case['expect']}' is not one of {', '.join(EXPECT)}"))
+        baseline, add = _as_list(case.get("baseline")), _as_list(case.get("add"))
+        for name, value in (("baseline", baseline), ("add", add)):
+            if value is None:
+                problems.append(Problem(str(path), line, name, "must be a list of perturbation strings"))
+        out.append(
+            Observation(
+                cid,
+                str(case.get("readout", "")),
+                expect,
+                baseline or [],
+                add or [],
+                None if case.get("cell") in (None, "") else str(case["cell"]),
+                str(case.get("ref", "")),
+                str(case.get("note", "")),
+                line,
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
+def _observation_nodes(root: Any) -> list[Any]:
+    if root is None or not hasattr(root, "value"):
+        return []
+    for key, value in root.value:
+        if getattr(key, "value", None) == "observations" and hasattr(value, "value"):
+            return list(value.value)
+    return []
+
+
+def check_observations(observations: list[Observation], model: Model | None = None) -> CheckReport:
+    """Simulate every case (all arms in one batch) and compare directions."""
+    m = model or load_model()
+    results: dict[str, CaseResult] = {}
+    arms: list[Condition] = []
+    index: dict[Condition, int] = {}
+    plan: list[tuple[Observation, str, int, int]] = []
+    for obs in observations:
+        try:
+            readout = m.resolve_readout(obs.readout)
+            first = Condition.parse(m, obs.baseline, obs.cell)
+            second = Condition.parse(m, obs.baseline + obs.add, obs.cell)
+        except (UnknownNameError, PerturbationSyntaxError, FerronetError) as exc:
+            results[obs.id] = CaseResult(obs.id, obs.expect, "unknown", False, reason=str(exc), ref=obs.ref)
+            continue
+        for cond in (first, second):
+            if cond not in index:
+                index[cond] = len(arms)
+                arms.append(cond)
+        plan.append((obs, readout, index[first], index[second]))
+    if arms:
+        result = BatchEngine.for_model(m).run(arms)
+        cache: dict[str, np.ndarray] = {}
+        for obs, readout, i, j in plan:
+            if readout not in cache:
+                cache[readout] = result.readout(readout)
+            a, b = float(cache[readout][i]), float(cache[readout][j])
+            predicted = direction(a, b)
+            reason = "simulation failed" if predicted == "failed" else ""
+            results[obs.id] = CaseResult(obs.id, obs.expect, predicted, predicted == obs.expect, a, b, reason, obs.ref)
+    return CheckReport([results[o.id] for o in observations], TOLERANCE, m.version)
+
+
+def check_file(path: str | Path, model: Model | None = None) -> CheckReport:
+    return check_observations(load_observations(path), model)
