@@ -77,6 +77,9 @@ def _render(node: ast.expr, python: bool) -> str:
         return node.id
     if isinstance(node, ast.BinOp):
         op = _BINOPS[type(node.op)]
+        if python and op == "^" and isinstance(node.right, ast.Constant) and node.right.value == 2:
+            base = _render(node.left, python)
+            return f"({base} * {base})"  # x*x is much faster than pow() on arrays
         if python and op == "^":
             op = "**"
         return f"({_render(node.left, python)} {op} {_render(node.right, python)})"
@@ -84,6 +87,9 @@ def _render(node: ast.expr, python: bool) -> str:
         sign = "-" if isinstance(node.op, ast.USub) else ""
         return f"({sign}{_render(node.operand, python)})"
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        args = ", ".join(_render(a, python) for a in node.args)
-        return f"{node.func.id}({args})"
+        args = [_render(a, python) for a in node.args]
+        n = node.args[-1]
+        if python and node.func.id == "hill" and isinstance(n, ast.Constant) and n.value == 2:
+            return f"hill2({args[0]}, {args[1]})"
+        return f"{node.func.id}({', '.join(args)})"
     raise ExpressionError("unreachable")  # pragma: no cover

@@ -22,6 +22,13 @@ def hill(x: Any, k: Any, n: Any) -> Any:
     return xn / (k**n + xn)
 
 
+def hill2(x: Any, k: Any) -> Any:
+    """hill(x, K, 2) without pow()."""
+    x = np.maximum(x, 0.0)
+    xx = x * x
+    return xx / (k * k + xx)
+
+
 def mm(x: Any, k: Any) -> Any:
     """Michaelis-Menten saturation x / (K + x)."""
     x = np.maximum(x, 0.0)
@@ -84,6 +91,6 @@ def compile_model(model: Model) -> CompiledModel:
     lines += [f"    out['{r.id}'] = {r.id}" for r in dyn_rules]
     lines.append("    return out")
     source = "\n".join(lines) + "\n"
-    namespace: dict[str, Any] = {"np": np, "hill": hill, "mm": mm}
+    namespace: dict[str, Any] = {"np": np, "hill": hill, "hill2": hill2, "mm": mm}
     exec(compile(source, f"<ferronet model {model.version}>", "exec"), namespace)  # noqa: S102 - trusted model code
     return CompiledModel(species, namespace["const"], namespace["rhs"], namespace["observe"], source)

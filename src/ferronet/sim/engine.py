@@ -19,9 +19,10 @@ import numpy as np
 from ferronet.model.expressions import parse_expression
 from ferronet.model.network import Model, load_model
 from ferronet.model.perturbation import Perturbation
-from ferronet.sim.codegen import CompiledModel, compile_model, hill, mm
+from ferronet.sim.codegen import CompiledModel, compile_model, hill, hill2, mm
 from ferronet.sim.conditions import Condition
 from ferronet.sim.integrate import Tolerances, integrate
+from ferronet.sim.population import capacities
 from ferronet.sim.readouts import READOUT_EXPR, death_fraction
 
 T_PRE = 96.0
@@ -38,8 +39,8 @@ class Result:
     times: np.ndarray
     states: np.ndarray  # (n_times, n_species, n_conditions)
     contexts: dict[str, Any]  # parameters per condition (exposure phase)
-    ok: np.ndarray
-    basal: dict[str, float]
+    ok: np.ndarray  # per condition
+    n_sub: int = 1
     provenance: dict[str, Any] = field(default_factory=dict)
 
     def _observed(self, k: int) -> dict[str, Any]:
@@ -49,17 +50,22 @@ class Result:
     def final(self) -> dict[str, Any]:
         return self._observed(len(self.times) - 1)
 
-    def value(self, name: str, observed: dict[str, Any] | None = None, relative: bool = True) -> np.ndarray:
-        """A readout (``ferroptosis``, ``lipid_peroxidation``, ``GSH``, ``labile_iron`` or a node id)."""
+    def lanes(self, name: str, observed: dict[str, Any] | None = None) -> np.ndarray:
+        """A readout per simulated subpopulation (absolute model units; death as a fraction)."""
         obs = self.final if observed is None else observed
+        n_lanes = len(self.conditions) * self.n_sub
         if name == "ferroptosis":
             p = self.model.parameters
             return death_fraction(obs["D"], p["theta_death"].value, p["sigma_death"].value)
         expr = READOUT_EXPR.get(name) or self.model.nodes[name].readout
-        raw = np.broadcast_to(_evaluate(expr, obs), (len(self.conditions),)).astype(float)
-        if relative:
-            raw = raw / self.basal[name] if name in self.basal else raw / _basal_of(self, name)
-        return np.where(self.ok, raw, np.nan)
+        return np.broadcast_to(_evaluate(expr, obs), (n_lanes,)).astype(float)
+
+    def value(self, name: str, observed: dict[str, Any] | None = None) -> np.ndarray:
+        """A readout averaged over the population, relative to the untreated default cell (death: fraction)."""
+        per_lane = self.lanes(name, observed).reshape(len(self.conditions), self.n_sub).mean(axis=1)
+        if name != "ferroptosis":
+            per_lane = per_lane / BatchEngine.for_model(self.model).basal_value(name)
+        return np.where(self.ok, per_lane, np.nan)
 
     def readout(self, name: str) -> np.ndarray:
         """Readout at the end of the exposure, one value per condition (NaN where the simulation failed)."""
@@ -74,12 +80,7 @@ class Result:
 def _evaluate(expr: str, values: dict[str, Any]) -> Any:
     e = parse_expression(expr)
     env = {n: values[n] for n in e.names}
-    return eval(compile(e.to_python(), "<readout>", "eval"), {"hill": hill, "mm": mm}, env)  # noqa: S307
-
-
-def _basal_of(result: Result, name: str) -> float:
-    engine = BatchEngine.for_model(result.model)
-    return engine.basal_value(name)
+    return eval(compile(e.to_python(), "<readout>", "eval"), {"hill": hill, "hill2": hill2, "mm": mm}, env)  # noqa: S307
 
 
 class BatchEngine:
@@ -94,6 +95,8 @@ class BatchEngine:
         self.defaults = model.default_values()
         self._y_default: np.ndarray | None = None
         self._basal: dict[str, float] = {}
+        self._basal_result: Result | None = None
+        self.caps = capacities(self.defaults["sigma_cap"])
 
     @classmethod
     def for_model(cls, model: Model) -> BatchEngine:
@@ -124,17 +127,18 @@ class BatchEngine:
         return self._y_default
 
     def basal_value(self, name: str) -> float:
+        """Population mean of a readout in the untreated default cell (the reference of relative readouts)."""
         if name not in self._basal:
-            obs = self.compiled.observe(self.y_default[:, None], self.context([{}]))
-            expr = READOUT_EXPR.get(name) or self.model.nodes[name].readout
-            self._basal[name] = float(np.ravel(_evaluate(expr, obs))[0])
+            if self._basal_result is None:
+                self._basal_result = self.run([Condition()], t_end=1.0, n_points=2)
+            self._basal[name] = float(self._basal_result.lanes(name).mean())
         return self._basal[name]
 
     def equilibrate(self, genotypes: list[dict[str, float]], t_pre: float = T_PRE) -> np.ndarray:
         """States after ``t_pre`` hours for each genotype (unique genotypes simulated once)."""
         keys = [tuple(sorted(g.items())) for g in genotypes]
-        unique = list(dict.fromkeys(k for k in keys if k))
-        states = {(): self.y_default}
+        unique = list(dict.fromkeys(k for k in keys if k and k != (("cap", 1.0),)))
+        states = {(): self.y_default, (("cap", 1.0),): self.y_default}
         if unique:
             y0 = np.repeat(self.y_default[:, None], len(unique), axis=1)
             c = self.context([dict(k) for k in unique])
@@ -150,15 +154,17 @@ class BatchEngine:
         progress: Callable[[int], None] | None = None,
     ) -> Result:
         conditions = list(conditions)
-        genotypes = [c.genotype(self.model) for c in conditions]
+        k = len(self.caps)
+        genotypes = [{**c.genotype(self.model), "cap": float(cap)} for c in conditions for cap in self.caps]
+        exposures = [c.exposure(self.model) for c in conditions for _ in self.caps]
         y0 = self.equilibrate(genotypes)
         y0[self.model.species_ids.index("D")] = 0.0
-        ctx = self.context([{**g, **c.exposure(self.model)} for g, c in zip(genotypes, conditions, strict=True)])
+        ctx = self.context([{**g, **x} for g, x in zip(genotypes, exposures, strict=True)])
         times = np.linspace(0.0, t_end, n_points)
-        states, ok = integrate(self.compiled.rhs, y0, ctx, times, self.tol)
+        states, ok_lanes = integrate(self.compiled.rhs, y0, ctx, times, self.tol)
+        ok = ok_lanes.reshape(len(conditions), k).all(axis=1)
         if progress:
             progress(len(conditions))
-        basal = {k: self.basal_value(k) for k in READOUT_EXPR}
         prov = {
             "engine": "ferronet.BatchEngine (vectorised Dormand-Prince 5(4))",
             "model_version": self.model.version,
@@ -167,7 +173,7 @@ class BatchEngine:
             "t_pre_h": T_PRE,
             "t_end_h": t_end,
         }
-        return Result(self.model, self.compiled, conditions, times, states, ctx, ok, basal, prov)
+        return Result(self.model, self.compiled, conditions, times, states, ctx, ok, k, prov)
 
 
 def simulate(

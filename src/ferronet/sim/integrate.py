@@ -29,8 +29,8 @@ E = np.array([71 / 57600, 0.0, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525
 class Tolerances:
     """Solver settings (recorded in every result)."""
 
-    rtol: float = 1e-5
-    atol: float = 1e-7
+    rtol: float = 1e-4
+    atol: float = 1e-6
     h0: float = 0.01
     max_steps: int = 200_000
 

@@ -19,15 +19,17 @@ from ferronet.sim.engine import T_END, T_PRE, BatchEngine
 class RoadRunnerEngine:
     """One reused RoadRunner instance; genotype equilibria cached like the default engine's."""
 
-    def __init__(self, model: Model, rtol: float = 1e-8, atol: float = 1e-10) -> None:
+    def __init__(self, model: Model, rtol: float | None = None, atol: float | None = None) -> None:
         import roadrunner
 
         self.model = model
         y0 = BatchEngine.for_model(model).y_default
         self.initial = dict(zip(model.species_ids, (float(v) for v in y0), strict=True))
         self.rr = roadrunner.RoadRunner(to_sbml(model, self.initial))
-        self.rr.integrator.relative_tolerance = rtol
-        self.rr.integrator.absolute_tolerance = atol
+        if rtol is not None:  # defaults: libRoadRunner's own (CVODE rtol 1e-6, atol 1e-12)
+            self.rr.integrator.relative_tolerance = rtol
+        if atol is not None:
+            self.rr.integrator.absolute_tolerance = atol
         self.defaults = model.default_values()
         self._pre: dict[tuple[tuple[str, float], ...], np.ndarray] = {}
 
@@ -42,7 +44,7 @@ class RoadRunnerEngine:
     def _equilibrate(self, genotype: dict[str, float]) -> np.ndarray:
         key = tuple(sorted(genotype.items()))
         if key not in self._pre:
-            if not key:
+            if not key or key == (("cap", 1.0),):
                 self._pre[key] = np.array(list(self.initial.values()))
             else:
                 self.rr.resetAll()
@@ -54,12 +56,14 @@ class RoadRunnerEngine:
         return self._pre[key]
 
     def run(self, conditions: Sequence[Condition], t_end: float = T_END, n_points: int = 25) -> np.ndarray:
-        """States (n_points, n_species, n_conditions) of each condition's exposure phase."""
+        """States (n_points, n_species, n_conditions x n_subpopulations) of the exposure phase."""
         sel = ["time"] + [f"[{s}]" for s in self.model.species_ids]
-        out = np.empty((n_points, len(self.model.species_ids), len(conditions)))
+        caps = BatchEngine.for_model(self.model).caps
+        out = np.empty((n_points, len(self.model.species_ids), len(conditions) * len(caps)))
         d_index = self.model.species_ids.index("D")
-        for j, cond in enumerate(conditions):
-            genotype = cond.genotype(self.model)
+        lanes = [(cond, float(cap)) for cond in conditions for cap in caps]
+        for j, (cond, cap) in enumerate(lanes):
+            genotype = {**cond.genotype(self.model), "cap": cap}
             y0 = self._equilibrate(genotype).copy()
             y0[d_index] = 0.0
             self.rr.resetAll()
