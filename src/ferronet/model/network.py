@@ -21,7 +21,7 @@ import yaml
 
 from ferronet.errors import FerronetError, UnknownNameError
 from ferronet.model.expressions import Expression, parse_expression
-from ferronet.model.perturbation import GENE_ACTIONS, Perturbation, split_perturbation
+from ferronet.model.perturbation import Perturbation, apply_gene_action, split_perturbation
 from ferronet.names import normalize, suggest
 
 DATA = "ferronet.data.model"
@@ -251,7 +251,7 @@ class Model:
         for p in [*self.perturbations, *perturbations]:
             if p.kind == "gene":
                 key = f"g_{ident(p.target)}"
-                out[key] = out.get(key, 1.0) * GENE_ACTIONS[p.action]
+                out[key] = apply_gene_action(out.get(key, 1.0), p.action)
         return out
 
     def exposure_values(self, perturbations: list[Perturbation]) -> dict[str, float]:

@@ -11,13 +11,27 @@ from dataclasses import dataclass
 from typing import Literal
 
 GENE_ACTIONS: dict[str, float] = {
-    # relative level of the node after the action (reason: typical efficiency of each method)
+    # factor on the node's level (reason: typical efficiency of each method)
     "knockout": 0.0,  # complete loss (CRISPR / deletion)
     "knockdown": 0.3,  # siRNA / shRNA leave ~30 % of the protein
     "inhibition": 0.2,  # unspecified pharmacological or genetic inhibition
-    "overexpression": 3.0,  # ectopic expression ~3x endogenous
-    "activation": 3.0,  # constitutive activation (e.g. oncogenic mutation)
+    "overexpression": 3.0,  # see apply_gene_action: a transgene adds 2x the default level
+    "activation": 3.0,  # see apply_gene_action: active form at 3x the default level
 }
+
+
+def apply_gene_action(level: float, action: str) -> float:
+    """Level of a node after ``action``, given its level in the cell (1 = default cell).
+
+    Losses scale the cell's own level. Gains do not depend on the endogenous allele: overexpression adds a
+    transgene worth twice the default level; activation (induced or constitutively active protein) sets
+    at least three times the default level, also in cells that lack the gene (e.g. p53 induced in H1299).
+    """
+    if action == "overexpression":
+        return level + 2.0
+    if action == "activation":
+        return max(level, 1.0) * GENE_ACTIONS["activation"]
+    return level * GENE_ACTIONS[action]
 UNITS = {"nm": 1e-3, "um": 1.0, "µm": 1.0, "mm": 1e3, "m": 1e6}
 _DOSE = re.compile(r"^(?P<name>.+?)@(?P<value>[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(?P<unit>[a-zA-Zµ]*)$")
 
