@@ -1,0 +1,1 @@
+"""The ``ferronet`` command line: thin wrappers over the public API."""

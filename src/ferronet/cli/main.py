@@ -1,0 +1,217 @@
+"""The ``ferronet`` command.
+
+User errors (unknown names, malformed files, bad values) print one clear message and exit with status 2;
+they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import numpy as np
+
+from ferronet import __version__
+from ferronet.cli.kb_commands import kb_group
+from ferronet.cli.output import echo_json, echo_table
+from ferronet.errors import FerronetError
+from ferronet.model import load_model
+from ferronet.model.network import CONDITIONS, READOUTS
+from ferronet.model.perturbation import PerturbationSyntaxError
+from ferronet.sim import Condition
+from ferronet.sim.engine import BatchEngine
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ferronet")
+def cli() -> None:
+    """ferronet: ferroptosis in cancer drug resistance, as a cited knowledge base and an executable model."""
+
+
+cli.add_command(kb_group)
+
+
+@cli.command()
+@click.option("--perturb", "-p", "perturbations", multiple=True, help="GENE:action, compound[@dose], or condition.")
+@click.option("--cell", default=None, help="Cell profile (default: the default cancer cell).")
+@click.option("--readout", "-r", "readouts", multiple=True, help="Readout(s); default ferroptosis, lipid_peroxidation, GSH, labile_iron.")
+@click.option("--compare/--no-compare", default=True, show_default=True, help="Also simulate the untreated cell.")
+@click.option("--plot", type=click.Path(dir_okay=False), help="Write time courses to this PNG.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def simulate(perturbations: tuple[str, ...], cell: str | None, readouts: tuple[str, ...], compare: bool,
+             plot: str | None, as_json: bool) -> None:  # fmt: skip
+    """Simulate a 24 h exposure of a cell to perturbations."""
+    model = load_model()
+    cond = Condition.parse(model, list(perturbations), cell)
+    names = [model.resolve_readout(r) for r in readouts] or ["ferroptosis", "lipid_peroxidation", "GSH", "labile_iron"]
+    conds = [Condition(cond.cell), cond] if compare and cond.perturbations else [cond]
+    result = BatchEngine.for_model(model).run(conds)
+    labels = [str(c) for c in conds]
+    values = {n: result.readout(n) for n in names}
+    if as_json:
+        echo_json({"conditions": labels, "readouts": {n: v.tolist() for n, v in values.items()},
+                   "provenance": result.provenance})  # fmt: skip
+    else:
+        echo_table([[n, *(f"{x:.3g}" for x in v)] for n, v in values.items()], ["readout", *labels])
+        click.echo("(ferroptosis: fraction of cells dead after 24 h; others relative to the untreated default cell)")
+    if plot:
+        from ferronet.cli.plots import timecourses
+
+        timecourses(plot, result.times, {n: result.timecourse(n) for n in names}, labels)
+        click.echo(f"wrote {plot}", err=True)
+
+
+@cli.command("dose-response")
+@click.option("--drug", "-d", required=True, help="Compound name (aliases accepted).")
+@click.option("--with", "-w", "extra", multiple=True, help="Perturbation added to every dose (repeatable).")
+@click.option("--cell", default=None, help="Cell profile.")
+@click.option("--doses", help="Comma-separated doses in uM (default: 12 log-spaced doses around the reference dose).")
+@click.option("--plot", type=click.Path(dir_okay=False), help="Write the curve to this PNG.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def dose_response(drug: str, extra: tuple[str, ...], cell: str | None, doses: str | None, plot: str | None,
+                  as_json: bool) -> None:  # fmt: skip
+    """Fraction of cells dying by ferroptosis across doses of a drug (with and without --with)."""
+    model = load_model()
+    p = model.resolve(drug)
+    if p.kind != "compound":
+        raise FerronetError(f"'{drug}' is not a compound")
+    if doses:
+        try:
+            grid = np.array([float(x) for x in doses.split(",")])
+        except ValueError:
+            raise FerronetError(f"--doses must be numbers separated by commas, got '{doses}'") from None
+        if (grid < 0).any():
+            raise FerronetError("--doses must not be negative")
+    else:
+        ref = model.compounds[p.target].default_uM
+        grid = ref * np.logspace(-2, 1.5, 12)
+    arms = {"alone": []} if not extra else {"alone": [], " + ".join(extra): list(extra)}
+    conds, keys = [], []
+    for label, ex in arms.items():
+        for d in grid:
+            conds.append(Condition.parse(model, [f"{p.target}@{d:g}uM", *ex], cell))
+            keys.append(label)
+    result = BatchEngine.for_model(model).run(conds)
+    death = result.readout("ferroptosis")
+    curves = {label: death[[k == label for k in keys]] for label in arms}
+    if as_json:
+        echo_json({"drug": p.target, "doses_uM": grid.tolist(), "ferroptosis": {k: v.tolist() for k, v in curves.items()}})
+    else:
+        echo_table([[f"{d:.3g}", *(f"{curves[k][i]:.3f}" for k in arms)] for i, d in enumerate(grid)], ["dose_uM", *arms])
+    if plot:
+        from ferronet.cli.plots import dose_response as plot_dr
+
+        plot_dr(plot, p.target, grid, curves, "fraction dead by ferroptosis (24 h)")
+        click.echo(f"wrote {plot}", err=True)
+
+
+@cli.command()
+@click.argument("file", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def check(file: str, as_json: bool) -> None:
+    """Check the model against an observation file (format: shared/spec/observations.md)."""
+    from ferronet.validate import check_file
+
+    report = check_file(file)
+    if as_json:
+        echo_json(report.to_dict())
+        return
+    rows = []
+    for c in report.cases:
+        fmt = (lambda x: "" if x is None else f"{x:.3g}")  # noqa: E731
+        rows.append([c.id, c.expected, c.predicted, "ok" if c.passed else "FAIL", fmt(c.first), fmt(c.second),
+                     c.reason])  # fmt: skip
+    echo_table(rows, ["id", "expected", "predicted", "", "first", "second", "reason"], 70)
+    click.echo(f"{report.passed}/{report.n} passed (accuracy {report.accuracy:.3f}; tolerance {report.tolerance})")
+
+
+@cli.group()
+def model() -> None:
+    """The kinetic model: export, parameters, vocabulary."""
+
+
+@model.command("export")
+@click.option("--format", "fmt", type=click.Choice(["sbml"]), default="sbml", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default stdout).")
+def model_export(fmt: str, out: str | None) -> None:
+    """Export the kinetic model (SBML L3V2, simulable with libRoadRunner / COPASI)."""
+    from ferronet.io.sbml import to_sbml
+
+    m = load_model()
+    y0 = BatchEngine.for_model(m).y_default
+    text = to_sbml(m, dict(zip(m.species_ids, map(float, y0), strict=True)))
+    if out:
+        Path(out).write_text(text)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text)
+
+
+@model.command("parameters")
+def model_parameters() -> None:
+    """Every global parameter with its value, unit and source."""
+    m = load_model()
+    echo_table([(p.id, f"{p.value:g}", p.unit, p.source) for p in m.parameters.values()],
+               ["parameter", "value", "unit", "source"], 90)  # fmt: skip
+
+
+@model.command("names")
+def model_names() -> None:
+    """Names accepted in perturbations and readouts."""
+    m = load_model()
+    click.echo("genes/nodes: " + ", ".join(m.nodes))
+    click.echo("compounds:   " + ", ".join(m.compounds))
+    click.echo("conditions:  " + ", ".join(CONDITIONS))
+    click.echo("cells:       " + ", ".join(m.cells))
+    click.echo("readouts:    " + ", ".join(READOUTS) + ", or any node")
+
+
+@cli.command()
+def tour() -> None:
+    """A short tour: the knowledge base, then a simulated resistance and its reversal."""
+    from ferronet.kb import load_kb
+
+    kb = load_kb()
+    c = kb.counts()
+    click.secho("ferronet tour", bold=True)
+    click.echo(f"Knowledge base {kb.version}: {c.get('gene', 0)} genes/complexes, {c.get('compound', 0)} compounds, "
+               f"{c['interactions']} cited interactions, {c['nrf2_targets']} NRF2 targets, {c['strategies']} "
+               f"resistance-reversal strategies, {c['references']} references.")  # fmt: skip
+    nrf2 = kb.show("NRF2")
+    click.echo(f"\nNRF2 resolves to {nrf2['entity']['id']} ({nrf2['entity']['name']}); "
+               f"{len(nrf2['interactions'])} interactions, {len(nrf2['strategies'])} strategies.")  # fmt: skip
+    click.echo("NRF2 targets that defend against ferroptosis (seed 000, Table 1): " + ", ".join(kb.nrf2_targets))
+    click.secho("\nStrategies against sorafenib resistance in HCC:", bold=True)
+    for s in kb.filter_strategies("sorafenib", "HCC")[:5]:
+        click.echo(f"  - {s.agent} ({s.axis}): {s.mechanism[:90]} [{', '.join(s.refs)}]")
+    click.secho("\nSimulation (24 h, default cancer cell vs the KEAP1-mutant A549 profile):", bold=True)
+    m = load_model()
+    arms = [("default", ["erastin"]), ("A549", ["erastin"]), ("A549", ["erastin", "brusatol"]),
+            ("A549", ["erastin", "ferrostatin-1"])]  # fmt: skip
+    res = BatchEngine.for_model(m).run([Condition.parse(m, p, cell) for cell, p in arms])
+    death, gsh = res.readout("ferroptosis"), res.readout("GSH")
+    echo_table([(cell, " + ".join(p), f"{d:.2f}", f"{g:.2f}") for (cell, p), d, g in zip(arms, death, gsh, strict=True)],
+               ["cell", "treatment", "ferroptosis", "GSH"])  # fmt: skip
+    click.echo("\nNext: `ferronet kb show GPX4`, `ferronet simulate -p RSL3 --plot rsl3.png`, "
+               "`ferronet check <observations.yaml>`.")
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (FerronetError, PerturbationSyntaxError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
