@@ -160,6 +160,6 @@ def kb_conflicts(as_json: bool) -> None:
     if not found:
         click.echo("no conflicts")
         return
-    rows = [(c.source, c.target, c.our_sign, c.ferrdb_sign, c.confidence, c.basis, c.refs) for c in found]
-    echo_table(rows, ["source", "target", "ours", "FerrDb", "confidence", "basis", "our refs"], 30)
+    rows = [(c.source, c.target, c.our_sign, c.ferrdb_sign, c.confidence, c.basis, c.context, c.refs) for c in found]
+    echo_table(rows, ["source", "target", "ours", "FerrDb", "confidence", "basis", "our context", "our refs"], 30)
     click.echo(f"{len(found)} conflicts")

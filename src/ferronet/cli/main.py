@@ -73,9 +73,10 @@ def dose_response(drug: str, extra: tuple[str, ...], cell: str | None, doses: st
                   as_json: bool) -> None:  # fmt: skip
     """Fraction of cells dying by ferroptosis across doses of a drug (with and without --with)."""
     model = load_model()
-    p = model.resolve(drug)
-    if p.kind != "compound":
-        raise FerronetError(f"'{drug}' is not a compound")
+    kind, target = model.lookup(drug)
+    if kind != "compound":
+        raise FerronetError(f"'{drug}' is a {kind}, not a compound (genes go in --with, e.g. {target}:knockdown)")
+    p = model.resolve(target)
     if doses:
         try:
             grid = np.array([float(x) for x in doses.split(",")])

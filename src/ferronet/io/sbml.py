@@ -96,6 +96,9 @@ def to_sbml(model: Model, initial: dict[str, float] | None = None) -> str:
             ref.setSpecies(sid)
             ref.setStoichiometry(st)
             ref.setConstant(True)
+        for sid in sorted(rx.rate.names & set(model.species_ids) - set(rx.reactants) - set(rx.products)):
+            mod = reaction.createModifier()
+            mod.setSpecies(sid)
         law = reaction.createKineticLaw()
         _check(law.setMath(_math(rx.rate.to_sbml(), f"reaction {rx.id}")), f"kinetic law {rx.id}")
         _notes(reaction, "; ".join(x for x in (rx.note, "refs: " + ", ".join(rx.refs)) if x))

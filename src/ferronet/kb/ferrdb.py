@@ -115,6 +115,7 @@ class Conflict:
     pmids: str
     basis: str
     refs: str
+    context: str = ""
 
 
 def conflicts(kb: KnowledgeBase | None = None) -> list[Conflict]:
@@ -157,9 +158,9 @@ def conflicts(kb: KnowledgeBase | None = None) -> list[Conflict]:
     out = []
     for i in kb.interactions:
         slot = ferr.get((i.source, i.target))
-        if slot and i.sign not in slot["signs"] and not i.context:
+        if slot and i.sign not in slot["signs"]:
             basis = "role" if i.target == "ferroptosis" else "pathway edge"
             out.append(Conflict(i.source, i.target, i.sign, "/".join(sorted(slot["signs"])),
                                 "/".join(sorted(c for c in slot["conf"] if c)), ";".join(sorted(slot["pmid"]))[:80],
-                                basis, ";".join(i.refs)))  # fmt: skip
+                                basis, ";".join(i.refs), i.context))  # fmt: skip
     return out

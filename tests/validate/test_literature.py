@@ -1,0 +1,43 @@
+"""The literature benchmark: >= 100 cited cases, >= 95 % reproduced with one parameter set and tolerance."""
+
+from __future__ import annotations
+
+from collections import Counter
+from importlib import resources
+
+import pytest
+
+from ferronet.validate import TOLERANCE, check_observations, load_observations
+from ferronet.validate.observations import direction
+
+LITERATURE = resources.files("ferronet.data").joinpath("observations/literature.yaml")
+
+
+@pytest.fixture(scope="module")
+def observations():
+    return load_observations(str(LITERATURE))
+
+
+def test_benchmark_size_and_citations(observations):
+    assert len(observations) >= 100
+    assert all(o.ref for o in observations), "uncited case"
+    expects = Counter(o.expect for o in observations)
+    assert expects["unchanged"] >= 10
+    seeds = Counter(o.ref[:3] for o in observations if o.ref[:3] in ("000", "002", "004"))
+    assert min(seeds.values()) >= 10, seeds
+
+
+def test_accuracy_at_least_95_percent(observations, model):
+    report = check_observations(observations, model)
+    failures = report.failures()
+    for c in failures:
+        print(f"FAIL {c.id}: expected {c.expected}, predicted {c.predicted} ({c.first} -> {c.second}) {c.reason}")
+    print(f"accuracy {report.accuracy:.3f} ({report.passed}/{report.n}) at tolerance {TOLERANCE}")
+    assert report.accuracy >= 0.95
+
+
+def test_direction_rule():
+    assert direction(0.10, 0.20) == "increase"
+    assert direction(0.50, 0.47) == "unchanged"
+    assert direction(10.0, 9.6) == "unchanged"  # 4 % of the larger value
+    assert direction(10.0, 9.0) == "decrease"
