@@ -22,7 +22,7 @@ from ferronet.model.perturbation import Perturbation
 from ferronet.sim.codegen import CompiledModel, compile_model, hill, hill2, mm
 from ferronet.sim.conditions import Condition
 from ferronet.sim.integrate import Tolerances, integrate
-from ferronet.sim.population import capacities
+from ferronet.sim.population import capacities, dead_fraction
 from ferronet.sim.readouts import READOUT_EXPR, death_fraction
 
 T_PRE = 96.0
@@ -62,6 +62,12 @@ class Result:
 
     def value(self, name: str, observed: dict[str, Any] | None = None) -> np.ndarray:
         """A readout averaged over the population, relative to the untreated default cell (death: fraction)."""
+        if name == "ferroptosis":
+            obs = self.final if observed is None else observed
+            p = self.model.parameters
+            damage = np.broadcast_to(obs["D"], (len(self.conditions) * self.n_sub,)).reshape(-1, self.n_sub)
+            frac = dead_fraction(damage, p["theta_death"].value, p["sigma_death"].value)
+            return np.where(self.ok, frac, np.nan)
         per_lane = self.lanes(name, observed).reshape(len(self.conditions), self.n_sub).mean(axis=1)
         if name != "ferroptosis":
             per_lane = per_lane / BatchEngine.for_model(self.model).basal_value(name)

@@ -12,10 +12,33 @@ from statistics import NormalDist
 
 import numpy as np
 
-N_SUBPOPULATIONS = 7
+N_SUBPOPULATIONS = 9
+_Z_FINE = np.linspace(-4.0, 4.0, 161)
+_W_FINE = np.exp(-0.5 * _Z_FINE**2)
+_W_FINE /= _W_FINE.sum()
+
+
+def nodes(k: int = N_SUBPOPULATIONS) -> np.ndarray:
+    """Standard-normal quantiles at which the subpopulations are simulated."""
+    return np.array([NormalDist().inv_cdf((i + 0.5) / k) for i in range(k)])
 
 
 def capacities(sigma: float, k: int = N_SUBPOPULATIONS) -> np.ndarray:
     """Defence capacities of the k subpopulations (median 1)."""
-    z = np.array([NormalDist().inv_cdf((i + 0.5) / k) for i in range(k)])
-    return np.exp(sigma * z)
+    return np.exp(sigma * nodes(k))
+
+
+def dead_fraction(damage: np.ndarray, theta: float, sigma_death: float) -> np.ndarray:
+    """Population fraction dead, from damage simulated at the subpopulation nodes (n_conditions, k).
+
+    log-damage is interpolated between the nodes along the capacity axis and integrated against the
+    normal density of capacity, so the fraction varies smoothly with any perturbation (no steps of 1/k).
+    """
+    z = nodes(damage.shape[1])
+    log_d = np.log(np.maximum(damage, 1e-300))
+    out = np.empty(damage.shape[0])
+    for i, row in enumerate(log_d):
+        fine = np.interp(_Z_FINE, z, row)
+        p = np.array([NormalDist().cdf(v) for v in (fine - np.log(theta)) / sigma_death])
+        out[i] = float(p @ _W_FINE)
+    return out
