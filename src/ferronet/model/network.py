@@ -36,6 +36,7 @@ EFFECTS = (
     "ferritinophagy",
     "iron_release",
     "chelation",
+    "lipid_oxidation",
 )
 #: Experimental conditions (cond_<name> = 1 when applied); each enters the rules of network.yaml.
 CONDITIONS: dict[str, str] = {
