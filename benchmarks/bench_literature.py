@@ -14,7 +14,11 @@ from ferronet.validate import TOLERANCE, check_observations, load_observations
 
 
 def main() -> None:
-    path = sys.argv[1] if len(sys.argv) > 1 else str(resources.files("ferronet.data").joinpath("observations/literature.yaml"))
+    path = (
+        sys.argv[1]
+        if len(sys.argv) > 1
+        else str(resources.files("ferronet.data").joinpath("observations/literature.yaml"))
+    )
     obs = load_observations(path)
     t0 = time.perf_counter()
     report = check_observations(obs)

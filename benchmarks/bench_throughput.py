@@ -50,7 +50,9 @@ def main() -> None:
     rr.run(subset)
     t_rr = time.perf_counter() - t0
     ours, theirs = args.n / t_batch, len(subset) / t_rr
-    print(f"conditions: {args.n} (x {engine.caps.size} subpopulations), 24 h exposure each; failed: {(~result.ok).sum()}")
+    print(
+        f"conditions: {args.n} (x {engine.caps.size} subpopulations), 24 h exposure each; failed: {(~result.ok).sum()}"
+    )
     print(f"ferronet BatchEngine : {t_batch:8.2f} s  {ours:9.1f} conditions/s")
     print(f"libRoadRunner (SBML) : {t_rr:8.2f} s  {theirs:9.1f} conditions/s  (timed on {len(subset)})")
     print(f"ratio                : {ours / theirs:8.1f}x")

@@ -12,7 +12,9 @@ from ferronet.cli.main import cli
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ferronet.cli.main", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "ferronet.cli.main", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.mark.parametrize(
@@ -55,7 +57,9 @@ def test_simulate_and_dose_response(tmp_path):
     r = runner.invoke(cli, ["simulate", "-p", "erastin", "--cell", "HT1080", "--plot", str(png)])
     assert r.exit_code == 0, r.output
     assert png.stat().st_size > 1000
-    r = runner.invoke(cli, ["dose-response", "--drug", "RSL3", "--with", "FSP1:overexpression", "--doses", "0.01,0.1,1", "--json"])
+    r = runner.invoke(
+        cli, ["dose-response", "--drug", "RSL3", "--with", "FSP1:overexpression", "--doses", "0.01,0.1,1", "--json"]
+    )
     assert r.exit_code == 0, r.output
 
 

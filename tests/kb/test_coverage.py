@@ -9,8 +9,28 @@ from click.testing import CliRunner
 
 from ferronet.cli.main import cli
 
-NRF2_TABLE_SYMBOLS = ["NQO1", "HMOX1", "FTH1", "FTL", "HERC2", "SLC40A1", "ABCB6", "FECH", "PIR", "MT1G", "SLC7A11",
-                      "GCL", "GSS", "GSR", "GPX4", "AIFM2", "MGST1", "ALDH1A1", "ALDH3A1", "G6PD"]  # fmt: skip
+NRF2_TABLE_SYMBOLS = [
+    "NQO1",
+    "HMOX1",
+    "FTH1",
+    "FTL",
+    "HERC2",
+    "SLC40A1",
+    "ABCB6",
+    "FECH",
+    "PIR",
+    "MT1G",
+    "SLC7A11",
+    "GCL",
+    "GSS",
+    "GSR",
+    "GPX4",
+    "AIFM2",
+    "MGST1",
+    "ALDH1A1",
+    "ALDH3A1",
+    "G6PD",
+]
 
 
 def _refs(text: str, seed: str) -> set[str]:
@@ -75,17 +95,25 @@ def test_export_json_counts(kb):
     for table in ("interactions", "strategies", "nrf2_targets"):
         assert all(r["refs"] for r in data[table]), f"uncited record in {table}"
     known = {r["id"] for r in data["references"]}
-    cited = {ref for t in ("interactions", "strategies", "nrf2_targets", "entities") for r in data[t] for ref in r["refs"]}
+    cited = {
+        ref for t in ("interactions", "strategies", "nrf2_targets", "entities") for r in data[t] for ref in r["refs"]
+    }
     assert {c for c in cited if not c.startswith(("PMID:", "DOI:"))} <= known
 
 
 def test_strategies_cover_every_axis_and_therapy_class(kb):
     axes = {s.axis for s in kb.strategies}
     assert {"GPX4", "system_xc", "NRF2", "iron", "lipid", "FSP1"} <= axes
-    assert {"chemotherapy", "targeted_therapy", "immunotherapy", "radiotherapy"} <= {s.therapy_class for s in kb.strategies}
+    assert {"chemotherapy", "targeted_therapy", "immunotherapy", "radiotherapy"} <= {
+        s.therapy_class for s in kb.strategies
+    }
 
 
 def test_context_dependent_roles_keep_both_signs(kb):
     for gene in ("HMOX1", "TP53"):
-        signs = {i.sign for i in kb.interactions if i.source == gene and i.target in ("ferroptosis", "labile-Fe2+", "ROS", "SLC7A11")}
+        signs = {
+            i.sign
+            for i in kb.interactions
+            if i.source == gene and i.target in ("ferroptosis", "labile-Fe2+", "ROS", "SLC7A11")
+        }
         assert signs == {"+", "-"}, f"{gene} should have context rows of both signs"

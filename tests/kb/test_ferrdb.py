@@ -29,5 +29,5 @@ def test_import_from_a_wrong_folder_is_a_clear_error(tmp_path):
 
 def test_malformed_ferrdb_header_reported(tmp_path):
     (tmp_path / "driver.csv").write_text("RCD,Nothing\nFerroptosis,x\n")
-    with pytest.raises(ValidationError, match="driver.csv:1"):
+    with pytest.raises(ValidationError, match=r"driver\.csv:1"):
         import_ferrdb(tmp_path)

@@ -62,10 +62,19 @@ def test_referential_integrity_of_packaged_tables(kb):
 
 @pytest.mark.parametrize(
     ("alias", "symbol"),
-    [("NRF2", "NFE2L2"), ("FSP1", "AIFM2"), ("xCT", "SLC7A11"), ("p62", "SQSTM1"), ("HO-1", "HMOX1"),
-     ("ferroportin", "SLC40A1"), ("nrf2", "NFE2L2"), ("Fer-1", "ferrostatin-1"), ("DFO", "deferoxamine"),
-     ("SCD1", "SCD")],
-)  # fmt: skip
+    [
+        ("NRF2", "NFE2L2"),
+        ("FSP1", "AIFM2"),
+        ("xCT", "SLC7A11"),
+        ("p62", "SQSTM1"),
+        ("HO-1", "HMOX1"),
+        ("ferroportin", "SLC40A1"),
+        ("nrf2", "NFE2L2"),
+        ("Fer-1", "ferrostatin-1"),
+        ("DFO", "deferoxamine"),
+        ("SCD1", "SCD"),
+    ],
+)
 def test_alias_resolution(kb, alias, symbol):
     assert kb.resolve(alias).id == symbol
 

@@ -19,8 +19,15 @@ def test_untreated_default_cell_is_at_steady_state_and_alive(model):
 
 
 def test_classic_inducers_and_rescues(model):
-    arms = [["erastin"], ["erastin", "ferrostatin-1"], ["erastin", "deferoxamine"], ["RSL3"], ["RSL3", "liproxstatin-1"],
-            ["GPX4:knockout"], ["GPX4:knockout", "ferrostatin-1"]]  # fmt: skip
+    arms = [
+        ["erastin"],
+        ["erastin", "ferrostatin-1"],
+        ["erastin", "deferoxamine"],
+        ["RSL3"],
+        ["RSL3", "liproxstatin-1"],
+        ["GPX4:knockout"],
+        ["GPX4:knockout", "ferrostatin-1"],
+    ]
     death = simulate(arms, model=model).readout("ferroptosis")
     assert death[0] > 0.3 and death[3] > 0.3 and death[5] > 0.5
     assert death[1] < death[0] - DEATH and death[2] < death[0] - DEATH

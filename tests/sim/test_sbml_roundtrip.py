@@ -18,7 +18,9 @@ def test_sbml_validates(model):
 
     doc = libsbml.readSBMLFromString(to_sbml(model))
     doc.checkConsistency()
-    errors = [doc.getError(i) for i in range(doc.getNumErrors()) if doc.getError(i).getSeverity() >= libsbml.LIBSBML_SEV_ERROR]
+    errors = [
+        doc.getError(i) for i in range(doc.getNumErrors()) if doc.getError(i).getSeverity() >= libsbml.LIBSBML_SEV_ERROR
+    ]
     assert not errors, errors[0].getMessage()
 
 
@@ -26,10 +28,18 @@ def test_roadrunner_trajectories_match(model):
     pytest.importorskip("roadrunner")
     from ferronet.sim.roadrunner_engine import RoadRunnerEngine
 
-    conds = [Condition.parse(model, p, c) for p, c in [
-        ([], None), (["erastin"], None), (["RSL3", "AIFM2:overexpression"], None), (["sulforaphane"], "A549"),
-        (["cisplatin", "iron_loading"], "HT1080"), (["erastin@1uM", "NFE2L2:knockdown"], None), (["IFNG", "radiation"], None),
-    ]]  # fmt: skip
+    conds = [
+        Condition.parse(model, p, c)
+        for p, c in [
+            ([], None),
+            (["erastin"], None),
+            (["RSL3", "AIFM2:overexpression"], None),
+            (["sulforaphane"], "A549"),
+            (["cisplatin", "iron_loading"], "HT1080"),
+            (["erastin@1uM", "NFE2L2:knockdown"], None),
+            (["IFNG", "radiation"], None),
+        ]
+    ]
     ours = BatchEngine.for_model(model).run(conds).states
     theirs = RoadRunnerEngine(model).run(conds)
     rel = np.abs(ours - theirs) / (1e-3 + np.maximum(np.abs(ours), np.abs(theirs)))

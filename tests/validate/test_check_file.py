@@ -54,8 +54,12 @@ def test_unknown_names_are_reported_with_suggestions_and_the_rest_evaluated(tmp_
     report = check_file(path)
     by_id = {c.id: c for c in report.cases}
     assert by_id["erastin-kills"].passed
-    for cid, hint in [("unknown-gene", "GPX4"), ("unknown-compound", "erastin"), ("unknown-cell", "HT1080"),
-                      ("unknown-readout", "lipid_peroxidation")]:  # fmt: skip
+    for cid, hint in [
+        ("unknown-gene", "GPX4"),
+        ("unknown-compound", "erastin"),
+        ("unknown-cell", "HT1080"),
+        ("unknown-readout", "lipid_peroxidation"),
+    ]:
         assert by_id[cid].predicted == "unknown"
         assert not by_id[cid].passed
         assert hint in by_id[cid].reason
@@ -67,7 +71,8 @@ def test_unknown_names_are_reported_with_suggestions_and_the_rest_evaluated(tmp_
 
 def test_malformed_file_reports_every_problem_with_lines(tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text(textwrap.dedent("""
+    path.write_text(
+        textwrap.dedent("""
         observations:
           - id: a
             add: erastin
@@ -77,7 +82,8 @@ def test_malformed_file_reports_every_problem_with_lines(tmp_path):
             baseline: []
             add: [1, [2]]
             expect: increase
-        """))
+        """)
+    )
     with pytest.raises(ValidationError) as err:
         load_observations(path)
     text = str(err.value)

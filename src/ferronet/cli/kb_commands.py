@@ -55,13 +55,15 @@ def kb_show(name: str, as_json: bool) -> None:
         click.echo(f"  {t['general_function']}; {t['role_in_ferroptosis']} [{', '.join(t['refs'])}]")
     if info["interactions"]:
         click.secho(f"Interactions ({len(info['interactions'])})", bold=True)
-        rows = [(i["source"], i["sign"], i["type"], i["target"], i["context"] or i["cancer"], ", ".join(i["refs"]))
-                for i in info["interactions"]]  # fmt: skip
+        rows = [
+            (i["source"], i["sign"], i["type"], i["target"], i["context"] or i["cancer"], ", ".join(i["refs"]))
+            for i in info["interactions"]
+        ]
         echo_table(rows, ["source", "sign", "type", "target", "context", "refs"], 40)
     if info["strategies"]:
         click.secho(f"Strategies ({len(info['strategies'])})", bold=True)
-        rows = [(s["therapy"], s["cancer"], s["axis"], s["agent"], ", ".join(s["refs"])) for s in info["strategies"]]
-        echo_table(rows, ["therapy", "cancer", "axis", "agent", "refs"], 40)
+        srows = [(s["therapy"], s["cancer"], s["axis"], s["agent"], ", ".join(s["refs"])) for s in info["strategies"]]
+        echo_table(srows, ["therapy", "cancer", "axis", "agent", "refs"], 40)
     click.secho(f"References ({len(info['references'])})", bold=True)
     for r in info["references"]:
         pmid = f" PMID:{r['pmid']}" if r["pmid"] else ""
@@ -113,7 +115,9 @@ def kb_export(fmt: str, out: str | None) -> None:
         Path(out).write_text(text) if out else click.echo(text)
         return
     if fmt == "sif":
-        lines = sorted({f"{i.source}\t{'activates' if i.sign == '+' else 'inhibits'}\t{i.target}" for i in kb.interactions})
+        lines = sorted(
+            {f"{i.source}\t{'activates' if i.sign == '+' else 'inhibits'}\t{i.target}" for i in kb.interactions}
+        )
         text = "\n".join(lines) + "\n"
         Path(out).write_text(text) if out else click.echo(text, nl=False)
         return

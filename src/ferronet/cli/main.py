@@ -35,12 +35,24 @@ cli.add_command(kb_group)
 @cli.command()
 @click.option("--perturb", "-p", "perturbations", multiple=True, help="GENE:action, compound[@dose], or condition.")
 @click.option("--cell", default=None, help="Cell profile (default: the default cancer cell).")
-@click.option("--readout", "-r", "readouts", multiple=True, help="Readout(s); default ferroptosis, lipid_peroxidation, GSH, labile_iron.")
+@click.option(
+    "--readout",
+    "-r",
+    "readouts",
+    multiple=True,
+    help="Readout(s); default ferroptosis, lipid_peroxidation, GSH, labile_iron.",
+)
 @click.option("--compare/--no-compare", default=True, show_default=True, help="Also simulate the untreated cell.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Write time courses to this PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def simulate(perturbations: tuple[str, ...], cell: str | None, readouts: tuple[str, ...], compare: bool,
-             plot: str | None, as_json: bool) -> None:  # fmt: skip
+def simulate(
+    perturbations: tuple[str, ...],
+    cell: str | None,
+    readouts: tuple[str, ...],
+    compare: bool,
+    plot: str | None,
+    as_json: bool,
+) -> None:
     """Simulate a 24 h exposure of a cell to perturbations."""
     model = load_model()
     cond = Condition.parse(model, list(perturbations), cell)
@@ -50,8 +62,13 @@ def simulate(perturbations: tuple[str, ...], cell: str | None, readouts: tuple[s
     labels = [str(c) for c in conds]
     values = {n: result.readout(n) for n in names}
     if as_json:
-        echo_json({"conditions": labels, "readouts": {n: v.tolist() for n, v in values.items()},
-                   "provenance": result.provenance})  # fmt: skip
+        echo_json(
+            {
+                "conditions": labels,
+                "readouts": {n: v.tolist() for n, v in values.items()},
+                "provenance": result.provenance,
+            }
+        )
     else:
         echo_table([[n, *(f"{x:.3g}" for x in v)] for n, v in values.items()], ["readout", *labels])
         click.echo("(ferroptosis: fraction of cells dead after 24 h; others relative to the untreated default cell)")
@@ -69,8 +86,9 @@ def simulate(perturbations: tuple[str, ...], cell: str | None, readouts: tuple[s
 @click.option("--doses", help="Comma-separated doses in uM (default: 12 log-spaced doses around the reference dose).")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Write the curve to this PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def dose_response(drug: str, extra: tuple[str, ...], cell: str | None, doses: str | None, plot: str | None,
-                  as_json: bool) -> None:  # fmt: skip
+def dose_response(
+    drug: str, extra: tuple[str, ...], cell: str | None, doses: str | None, plot: str | None, as_json: bool
+) -> None:
     """Fraction of cells dying by ferroptosis across doses of a drug (with and without --with)."""
     model = load_model()
     kind, target = model.lookup(drug)
@@ -97,9 +115,13 @@ def dose_response(drug: str, extra: tuple[str, ...], cell: str | None, doses: st
     death = result.readout("ferroptosis")
     curves = {label: death[[k == label for k in keys]] for label in arms}
     if as_json:
-        echo_json({"drug": p.target, "doses_uM": grid.tolist(), "ferroptosis": {k: v.tolist() for k, v in curves.items()}})
+        echo_json(
+            {"drug": p.target, "doses_uM": grid.tolist(), "ferroptosis": {k: v.tolist() for k, v in curves.items()}}
+        )
     else:
-        echo_table([[f"{d:.3g}", *(f"{curves[k][i]:.3f}" for k in arms)] for i, d in enumerate(grid)], ["dose_uM", *arms])
+        echo_table(
+            [[f"{d:.3g}", *(f"{curves[k][i]:.3f}" for k in arms)] for i, d in enumerate(grid)], ["dose_uM", *arms]
+        )
     if plot:
         from ferronet.cli.plots import dose_response as plot_dr
 
@@ -120,9 +142,10 @@ def check(file: str, as_json: bool) -> None:
         return
     rows = []
     for c in report.cases:
-        fmt = (lambda x: "" if x is None else f"{x:.3g}")  # noqa: E731
-        rows.append([c.id, c.expected, c.predicted, "ok" if c.passed else "FAIL", fmt(c.first), fmt(c.second),
-                     c.reason])  # fmt: skip
+        fmt = lambda x: "" if x is None else f"{x:.3g}"  # noqa: E731
+        rows.append(
+            [c.id, c.expected, c.predicted, "ok" if c.passed else "FAIL", fmt(c.first), fmt(c.second), c.reason]
+        )
     echo_table(rows, ["id", "expected", "predicted", "", "first", "second", "reason"], 70)
     click.echo(f"{report.passed}/{report.n} passed (accuracy {report.accuracy:.3f}; tolerance {report.tolerance})")
 
@@ -153,8 +176,11 @@ def model_export(fmt: str, out: str | None) -> None:
 def model_parameters() -> None:
     """Every global parameter with its value, unit and source."""
     m = load_model()
-    echo_table([(p.id, f"{p.value:g}", p.unit, p.source) for p in m.parameters.values()],
-               ["parameter", "value", "unit", "source"], 90)  # fmt: skip
+    echo_table(
+        [(p.id, f"{p.value:g}", p.unit, p.source) for p in m.parameters.values()],
+        ["parameter", "value", "unit", "source"],
+        90,
+    )
 
 
 @model.command("names")
@@ -176,26 +202,38 @@ def tour() -> None:
     kb = load_kb()
     c = kb.counts()
     click.secho("ferronet tour", bold=True)
-    click.echo(f"Knowledge base {kb.version}: {c.get('gene', 0)} genes/complexes, {c.get('compound', 0)} compounds, "
-               f"{c['interactions']} cited interactions, {c['nrf2_targets']} NRF2 targets, {c['strategies']} "
-               f"resistance-reversal strategies, {c['references']} references.")  # fmt: skip
+    click.echo(
+        f"Knowledge base {kb.version}: {c.get('gene', 0)} genes/complexes, {c.get('compound', 0)} compounds, "
+        f"{c['interactions']} cited interactions, {c['nrf2_targets']} NRF2 targets, {c['strategies']} "
+        f"resistance-reversal strategies, {c['references']} references."
+    )
     nrf2 = kb.show("NRF2")
-    click.echo(f"\nNRF2 resolves to {nrf2['entity']['id']} ({nrf2['entity']['name']}); "
-               f"{len(nrf2['interactions'])} interactions, {len(nrf2['strategies'])} strategies.")  # fmt: skip
+    click.echo(
+        f"\nNRF2 resolves to {nrf2['entity']['id']} ({nrf2['entity']['name']}); "
+        f"{len(nrf2['interactions'])} interactions, {len(nrf2['strategies'])} strategies."
+    )
     click.echo("NRF2 targets that defend against ferroptosis (seed 000, Table 1): " + ", ".join(kb.nrf2_targets))
     click.secho("\nStrategies against sorafenib resistance in HCC:", bold=True)
     for s in kb.filter_strategies("sorafenib", "HCC")[:5]:
         click.echo(f"  - {s.agent} ({s.axis}): {s.mechanism[:90]} [{', '.join(s.refs)}]")
     click.secho("\nSimulation (24 h, default cancer cell vs the KEAP1-mutant A549 profile):", bold=True)
     m = load_model()
-    arms = [("default", ["erastin"]), ("A549", ["erastin"]), ("A549", ["erastin", "brusatol"]),
-            ("A549", ["erastin", "ferrostatin-1"])]  # fmt: skip
+    arms = [
+        ("default", ["erastin"]),
+        ("A549", ["erastin"]),
+        ("A549", ["erastin", "brusatol"]),
+        ("A549", ["erastin", "ferrostatin-1"]),
+    ]
     res = BatchEngine.for_model(m).run([Condition.parse(m, p, cell) for cell, p in arms])
     death, gsh = res.readout("ferroptosis"), res.readout("GSH")
-    echo_table([(cell, " + ".join(p), f"{d:.2f}", f"{g:.2f}") for (cell, p), d, g in zip(arms, death, gsh, strict=True)],
-               ["cell", "treatment", "ferroptosis", "GSH"])  # fmt: skip
-    click.echo("\nNext: `ferronet kb show GPX4`, `ferronet simulate -p RSL3 --plot rsl3.png`, "
-               "`ferronet check <observations.yaml>`.")
+    echo_table(
+        [(cell, " + ".join(p), f"{d:.2f}", f"{g:.2f}") for (cell, p), d, g in zip(arms, death, gsh, strict=True)],
+        ["cell", "treatment", "ferroptosis", "GSH"],
+    )
+    click.echo(
+        "\nNext: `ferronet kb show GPX4`, `ferronet simulate -p RSL3 --plot rsl3.png`, "
+        "`ferronet check <observations.yaml>`."
+    )
 
 
 def main() -> None:

@@ -12,6 +12,15 @@ from ferronet.kb.objects import Entity, Interaction, NRF2Target, Reference, Stra
 from ferronet.kb.store import connect
 
 __all__ = [
-    "Entity", "Interaction", "KnowledgeBase", "NRF2Target", "Reference", "Strategy", "build", "conflicts",
-    "connect", "import_ferrdb", "load_kb",
-]  # fmt: skip
+    "Entity",
+    "Interaction",
+    "KnowledgeBase",
+    "NRF2Target",
+    "Reference",
+    "Strategy",
+    "build",
+    "conflicts",
+    "connect",
+    "import_ferrdb",
+    "load_kb",
+]

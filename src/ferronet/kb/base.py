@@ -133,8 +133,13 @@ class KnowledgeBase:
         by_kind: dict[str, int] = defaultdict(int)
         for e in self.entities.values():
             by_kind[e.kind] += 1
-        return {**dict(by_kind), "interactions": len(self.interactions), "nrf2_targets": len(self.nrf2_targets),
-                "strategies": len(self.strategies), "references": len(self.references)}  # fmt: skip
+        return {
+            **dict(by_kind),
+            "interactions": len(self.interactions),
+            "nrf2_targets": len(self.nrf2_targets),
+            "strategies": len(self.strategies),
+            "references": len(self.references),
+        }
 
 
 def _digest(directory: Path) -> str:
@@ -150,38 +155,80 @@ def build(directory: Path | None = None) -> KnowledgeBase:
     directory = directory or default_dir()
     rows = load_rows(directory)
     refs = {
-        r.values["ref_id"]: Reference(r.values["ref_id"], r.values["seed"], r.values["number"],
-                                      r.values["citation"], r.values["year"], r.values["pmid"], r.values["doi"])
+        r.values["ref_id"]: Reference(
+            r.values["ref_id"],
+            r.values["seed"],
+            r.values["number"],
+            r.values["citation"],
+            r.values["year"],
+            r.values["pmid"],
+            r.values["doi"],
+        )
         for r in rows["references"]
-    }  # fmt: skip
+    }
     entities: dict[str, Entity] = {}
     for table, kind in ENTITY_TABLES.items():
         for r in rows[table]:
             v = r.values
-            attrs = {k: (list(split_list(x)) if k in ("members", "targets") else x) for k, x in v.items()
-                     if k not in _ENTITY_FIELDS}  # fmt: skip
+            attrs = {
+                k: (list(split_list(x)) if k in ("members", "targets") else x)
+                for k, x in v.items()
+                if k not in _ENTITY_FIELDS
+            }
             if table == "genes":
                 attrs["gene_kind"] = v["kind"]
             if "class" in v:
                 attrs["class"] = v["class"]
-            entities[v["id"]] = Entity(v["id"], kind, v["name"], split_list(v.get("aliases", "")),
-                                       split_list(v.get("refs", "")), attrs)  # fmt: skip
+            entities[v["id"]] = Entity(
+                v["id"], kind, v["name"], split_list(v.get("aliases", "")), split_list(v.get("refs", "")), attrs
+            )
     interactions = [
-        Interaction(v["source"], v["target"], v["type"], v["sign"], v["context"], v["cancer"],
-                    split_list(v["system"]), split_list(v["refs"]), v["note"], r.file)
-        for r in rows["interactions"] for v in [r.values]
-    ]  # fmt: skip
+        Interaction(
+            v["source"],
+            v["target"],
+            v["type"],
+            v["sign"],
+            v["context"],
+            v["cancer"],
+            split_list(v["system"]),
+            split_list(v["refs"]),
+            v["note"],
+            r.file,
+        )
+        for r in rows["interactions"]
+        for v in [r.values]
+    ]
     targets = {
-        v["id"]: NRF2Target(v["id"], v["general_function"], v["role_in_ferroptosis"],
-                            split_list(v["tumor_types"]), split_list(v["refs"]))
-        for r in rows["nrf2_targets"] for v in [r.values]
-    }  # fmt: skip
+        v["id"]: NRF2Target(
+            v["id"],
+            v["general_function"],
+            v["role_in_ferroptosis"],
+            split_list(v["tumor_types"]),
+            split_list(v["refs"]),
+        )
+        for r in rows["nrf2_targets"]
+        for v in [r.values]
+    }
     strategies = [
-        Strategy(v["id"], v["therapy"], v["therapy_class"], v["cancer"], v["axis"], split_list(v["resistance_genes"]),
-                 v["resistance_mechanism"], v["agent"], v["agent_type"], split_list(v["agent_target"]),
-                 v["agent_action"], v["mechanism"], v["model_system"], split_list(v["refs"]))
-        for r in rows["strategies"] for v in [r.values]
-    ]  # fmt: skip
+        Strategy(
+            v["id"],
+            v["therapy"],
+            v["therapy_class"],
+            v["cancer"],
+            v["axis"],
+            split_list(v["resistance_genes"]),
+            v["resistance_mechanism"],
+            v["agent"],
+            v["agent_type"],
+            split_list(v["agent_target"]),
+            v["agent_action"],
+            v["mechanism"],
+            v["model_system"],
+            split_list(v["refs"]),
+        )
+        for r in rows["strategies"]
+        for v in [r.values]
+    ]
     return KnowledgeBase(entities, interactions, targets, strategies, refs, _digest(directory))
 
 

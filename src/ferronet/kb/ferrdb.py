@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +19,12 @@ from ferronet.kb.base import KnowledgeBase, load_kb
 from ferronet.kb.store import connect
 from ferronet.names import normalize
 
-REGULATOR_FILES = {"driver.csv": "driver", "suppressor.csv": "suppressor", "marker.csv": "marker",
-                   "unclassified.reg.csv": "unclassified"}  # fmt: skip
+REGULATOR_FILES = {
+    "driver.csv": "driver",
+    "suppressor.csv": "suppressor",
+    "marker.csv": "marker",
+    "unclassified.reg.csv": "unclassified",
+}
 COMPOUND_FILES = {"inducer.csv": "inducer", "inhibitor.csv": "inhibitor"}
 EDGE = re.compile(r"^\s*(.+?)\s*:([+\-?]):\s*(.+?)\s*$")
 
@@ -32,7 +37,7 @@ class ImportSummary:
     skipped: list[Problem]
 
 
-def _symbol_column(header: list[str]) -> str | None:
+def _symbol_column(header: Sequence[str]) -> str | None:
     for name in ("Symbol", "Symbol_or_reported_abbr"):
         if name in header:
             return name
@@ -67,7 +72,9 @@ def import_ferrdb(directory: str | Path, kb: KnowledgeBase | None = None) -> Imp
                     skipped.append(Problem(fname, line, col, "empty symbol; row skipped"))
                     continue
                 conf, pmid = (row.get("Confidence") or "").strip(), (row.get("PMID") or "").strip()
-                regulators.append((symbol, role, conf, pmid, row.get("Exp_organism", ""), row.get("Evidence", ""), fname, line))
+                regulators.append(
+                    (symbol, role, conf, pmid, row.get("Exp_organism", ""), row.get("Evidence", ""), fname, line)
+                )
                 for part in (row.get("Pathway") or "").split(","):
                     if not part.strip() or part.strip() == "_NA_":
                         continue
@@ -157,10 +164,21 @@ def conflicts(kb: KnowledgeBase | None = None) -> list[Conflict]:
         con.close()
     out = []
     for i in kb.interactions:
-        slot = ferr.get((i.source, i.target))
-        if slot and i.sign not in slot["signs"]:
+        found = ferr.get((i.source, i.target))
+        if found and i.sign not in found["signs"]:
+            slot = found
             basis = "role" if i.target == "ferroptosis" else "pathway edge"
-            out.append(Conflict(i.source, i.target, i.sign, "/".join(sorted(slot["signs"])),
-                                "/".join(sorted(c for c in slot["conf"] if c)), ";".join(sorted(slot["pmid"]))[:80],
-                                basis, ";".join(i.refs), i.context))  # fmt: skip
+            out.append(
+                Conflict(
+                    i.source,
+                    i.target,
+                    i.sign,
+                    "/".join(sorted(slot["signs"])),
+                    "/".join(sorted(c for c in slot["conf"] if c)),
+                    ";".join(sorted(slot["pmid"]))[:80],
+                    basis,
+                    ";".join(i.refs),
+                    i.context,
+                )
+            )
     return out

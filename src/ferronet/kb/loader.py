@@ -65,7 +65,9 @@ def read_table(path: Path, spec: TableSpec, problems: list[Problem]) -> Iterator
             items = values.get(col, "").split(";") if col in spec.lists else [values.get(col, "")]
             for item in items:
                 if item not in allowed and not (item == "" and col not in spec.required):
-                    problems.append(Problem(name, i, col, f"'{item}' is not one of: {', '.join(a for a in allowed if a)}"))
+                    problems.append(
+                        Problem(name, i, col, f"'{item}' is not one of: {', '.join(a for a in allowed if a)}")
+                    )
         yield Row(name, i, values)
     if header is None:
         problems.append(Problem(name, 0, "", "file has no header"))

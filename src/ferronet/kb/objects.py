@@ -32,8 +32,14 @@ class Entity:
     attrs: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "name": self.name, "aliases": list(self.aliases),
-                "refs": list(self.refs), **self.attrs}  # fmt: skip
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "refs": list(self.refs),
+            **self.attrs,
+        }
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 AXES = (
-    "GPX4", "system_xc", "NRF2", "iron", "lipid", "FSP1", "TP53", "AMPK", "hypoxia", "PI3K-AKT-mTOR", "RAS",
-    "autophagy", "other",
-)  # fmt: skip
+    "GPX4",
+    "system_xc",
+    "NRF2",
+    "iron",
+    "lipid",
+    "FSP1",
+    "TP53",
+    "AMPK",
+    "hypoxia",
+    "PI3K-AKT-mTOR",
+    "RAS",
+    "autophagy",
+    "other",
+)
 INTERACTION_TYPES = (
-    "transcriptional_activation", "transcriptional_repression", "activation", "inhibition", "catalysis",
-    "transport", "degradation", "sequestration", "binding", "production", "consumption",
-)  # fmt: skip
+    "transcriptional_activation",
+    "transcriptional_repression",
+    "activation",
+    "inhibition",
+    "catalysis",
+    "transport",
+    "degradation",
+    "sequestration",
+    "binding",
+    "production",
+    "consumption",
+)
 THERAPY_CLASSES = ("chemotherapy", "targeted_therapy", "immunotherapy", "radiotherapy", "ferroptosis_inducer", "other")
 SYSTEMS = ("in_vitro", "in_vivo", "clinical", "review")
 
@@ -70,9 +90,21 @@ TABLES: dict[str, TableSpec] = {
     ),
     "strategies": TableSpec(
         (
-            "id", "therapy", "therapy_class", "cancer", "axis", "resistance_genes", "resistance_mechanism", "agent",
-            "agent_type", "agent_target", "agent_action", "mechanism", "model_system", "refs",
-        ),  # fmt: skip
+            "id",
+            "therapy",
+            "therapy_class",
+            "cancer",
+            "axis",
+            "resistance_genes",
+            "resistance_mechanism",
+            "agent",
+            "agent_type",
+            "agent_target",
+            "agent_action",
+            "mechanism",
+            "model_system",
+            "refs",
+        ),
         ("id", "therapy", "therapy_class", "cancer", "axis", "agent", "agent_type", "refs"),
         ("resistance_genes", "agent_target", "refs"),
         {"therapy_class": THERAPY_CLASSES, "axis": AXES, "agent_type": ("compound", "genetic")},

@@ -59,7 +59,9 @@ def compile_db(kb: KnowledgeBase, path: Path) -> Path:
         con.executemany(
             "INSERT INTO aliases VALUES (?,?)", [(a, e.id) for e in kb.entities.values() for a in (e.id, *e.aliases)]
         )
-        con.executemany("INSERT INTO refs VALUES (?,?,?,?,?,?,?)", [tuple(r.to_dict().values()) for r in kb.references.values()])
+        con.executemany(
+            "INSERT INTO refs VALUES (?,?,?,?,?,?,?)", [tuple(r.to_dict().values()) for r in kb.references.values()]
+        )
         ev = [("entity", e.id, r) for e in kb.entities.values() for r in e.refs]
         ev += [("interaction", str(i), r) for i, x in enumerate(kb.interactions) for r in x.refs]
         ev += [("strategy", s.id, r) for s in kb.strategies for r in s.refs]
@@ -67,19 +69,39 @@ def compile_db(kb: KnowledgeBase, path: Path) -> Path:
         con.executemany("INSERT INTO evidence VALUES (?,?,?)", ev)
         con.executemany(
             "INSERT INTO interactions VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [(i, x.source, x.target, x.type, x.sign, x.context, x.cancer, ";".join(x.system), x.note, x.origin)
-             for i, x in enumerate(kb.interactions)],
-        )  # fmt: skip
+            [
+                (i, x.source, x.target, x.type, x.sign, x.context, x.cancer, ";".join(x.system), x.note, x.origin)
+                for i, x in enumerate(kb.interactions)
+            ],
+        )
         con.executemany(
             "INSERT INTO nrf2_targets VALUES (?,?,?,?)",
-            [(t.id, t.general_function, t.role_in_ferroptosis, ";".join(t.tumor_types)) for t in kb.nrf2_targets.values()],
+            [
+                (t.id, t.general_function, t.role_in_ferroptosis, ";".join(t.tumor_types))
+                for t in kb.nrf2_targets.values()
+            ],
         )
         con.executemany(
             "INSERT INTO strategies VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(s.id, s.therapy, s.therapy_class, s.cancer, s.axis, ";".join(s.resistance_genes), s.resistance_mechanism,
-              s.agent, s.agent_type, ";".join(s.agent_target), s.agent_action, s.mechanism, s.model_system)
-             for s in kb.strategies],
-        )  # fmt: skip
+            [
+                (
+                    s.id,
+                    s.therapy,
+                    s.therapy_class,
+                    s.cancer,
+                    s.axis,
+                    ";".join(s.resistance_genes),
+                    s.resistance_mechanism,
+                    s.agent,
+                    s.agent_type,
+                    ";".join(s.agent_target),
+                    s.agent_action,
+                    s.mechanism,
+                    s.model_system,
+                )
+                for s in kb.strategies
+            ],
+        )
         con.commit()
     finally:
         con.close()

@@ -72,7 +72,7 @@ def _check(node: ast.expr, text: str, names: set[str]) -> None:
 
 def _render(node: ast.expr, python: bool) -> str:
     if isinstance(node, ast.Constant):
-        return repr(float(node.value))
+        return repr(float(node.value))  # type: ignore[arg-type]
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.BinOp):

@@ -32,6 +32,8 @@ def apply_gene_action(level: float, action: str) -> float:
     if action == "activation":
         return max(level, 1.0) * GENE_ACTIONS["activation"]
     return level * GENE_ACTIONS[action]
+
+
 UNITS = {"nm": 1e-3, "um": 1.0, "µm": 1.0, "mm": 1e3, "m": 1e6}
 _DOSE = re.compile(r"^(?P<name>.+?)@(?P<value>[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(?P<unit>[a-zA-Zµ]*)$")
 
@@ -77,9 +79,7 @@ def split_perturbation(text: str) -> RawPerturbation:
         name, _, action = text.partition(":")
         action = action.strip().lower()
         if action not in GENE_ACTIONS:
-            raise PerturbationSyntaxError(
-                f"'{text}': unknown action '{action}' (use one of {', '.join(GENE_ACTIONS)})"
-            )
+            raise PerturbationSyntaxError(f"'{text}': unknown action '{action}' (use one of {', '.join(GENE_ACTIONS)})")
         return RawPerturbation(name.strip(), action)
     if "@" in text:
         m = _DOSE.match(text)
@@ -100,4 +100,4 @@ def parse_perturbation(text: str, model: object | None = None) -> Perturbation:
     from ferronet.model.network import load_model
 
     m = model if model is not None else load_model()
-    return m.resolve(text)  # type: ignore[attr-defined, no-any-return]
+    return m.resolve(text)  # type: ignore[attr-defined]

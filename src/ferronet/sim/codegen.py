@@ -92,5 +92,5 @@ def compile_model(model: Model) -> CompiledModel:
     lines.append("    return out")
     source = "\n".join(lines) + "\n"
     namespace: dict[str, Any] = {"np": np, "hill": hill, "hill2": hill2, "mm": mm}
-    exec(compile(source, f"<ferronet model {model.version}>", "exec"), namespace)  # noqa: S102 - trusted model code
+    exec(compile(source, f"<ferronet model {model.version}>", "exec"), namespace)
     return CompiledModel(species, namespace["const"], namespace["rhs"], namespace["observe"], source)

@@ -17,7 +17,9 @@ class Condition:
     perturbations: tuple[Perturbation, ...] = ()
 
     @classmethod
-    def parse(cls, model: Model, perturbations: Sequence[str | Perturbation] = (), cell: str | None = None) -> Condition:
+    def parse(
+        cls, model: Model, perturbations: Sequence[str | Perturbation] = (), cell: str | None = None
+    ) -> Condition:
         resolved = tuple(p if isinstance(p, Perturbation) else model.resolve(p) for p in perturbations)
         return cls(model.resolve_cell(cell).id, resolved)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -86,17 +86,17 @@ class Result:
 def _evaluate(expr: str, values: dict[str, Any]) -> Any:
     e = parse_expression(expr)
     env = {n: values[n] for n in e.names}
-    return eval(compile(e.to_python(), "<readout>", "eval"), {"hill": hill, "hill2": hill2, "mm": mm}, env)  # noqa: S307
+    return eval(compile(e.to_python(), "<readout>", "eval"), {"hill": hill, "hill2": hill2, "mm": mm}, env)
 
 
 class BatchEngine:
     """Vectorised Dormand-Prince integration of many conditions at once (the default engine)."""
 
-    _cache: dict[str, BatchEngine] = {}
+    _cache: ClassVar[dict[str, BatchEngine]] = {}
 
-    def __init__(self, model: Model, tol: Tolerances = Tolerances()) -> None:
+    def __init__(self, model: Model, tol: Tolerances | None = None) -> None:
         self.model = model
-        self.tol = tol
+        self.tol = tol or Tolerances()
         self.compiled = compile_model(model)
         self.defaults = model.default_values()
         self._y_default: np.ndarray | None = None
@@ -168,7 +168,7 @@ class BatchEngine:
         ctx = self.context([{**g, **x} for g, x in zip(genotypes, exposures, strict=True)])
         times = np.linspace(0.0, t_end, n_points)
         states, ok_lanes = integrate(self.compiled.rhs, y0, ctx, times, self.tol)
-        ok = ok_lanes.reshape(len(conditions), k).all(axis=1)
+        ok = np.asarray(ok_lanes.reshape(len(conditions), k).all(axis=1))
         if progress:
             progress(len(conditions))
         prov = {

@@ -35,6 +35,9 @@ class Tolerances:
     max_steps: int = 200_000
 
 
+DEFAULT_TOLERANCES = Tolerances()
+
+
 def _take(c: dict[str, Any], idx: np.ndarray, n: int) -> dict[str, Any]:
     return {k: (v[idx] if isinstance(v, np.ndarray) and v.shape == (n,) else v) for k, v in c.items()}
 
@@ -44,9 +47,10 @@ def integrate(
     y0: np.ndarray,
     c: dict[str, Any],
     t_out: np.ndarray,
-    tol: Tolerances = Tolerances(),
+    tol: Tolerances | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Integrate from t = 0; return states at ``t_out`` (n_out, n_species, n_lanes) and a per-lane ok flag."""
+    tol = tol or DEFAULT_TOLERANCES
     n_sp, n = y0.shape
     out = np.full((len(t_out), n_sp, n), np.nan)
     ok = np.ones(n, dtype=bool)
