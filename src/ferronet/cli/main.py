@@ -14,6 +14,7 @@ import numpy as np
 
 from ferronet import __version__
 from ferronet.cli.kb_commands import kb_group
+from ferronet.cli.screen_commands import recommend_cmd, report_cmd, screen_group
 from ferronet.cli.output import echo_json, echo_table
 from ferronet.errors import FerronetError
 from ferronet.model import load_model
@@ -30,6 +31,9 @@ def cli() -> None:
 
 
 cli.add_command(kb_group)
+cli.add_command(screen_group)
+cli.add_command(recommend_cmd)
+cli.add_command(report_cmd)
 
 
 @cli.command()

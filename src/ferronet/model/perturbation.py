@@ -17,6 +17,7 @@ GENE_ACTIONS: dict[str, float] = {
     "inhibition": 0.2,  # unspecified pharmacological or genetic inhibition
     "overexpression": 3.0,  # see apply_gene_action: a transgene adds 2x the default level
     "activation": 3.0,  # see apply_gene_action: active form at 3x the default level
+    "upregulation": 1.5,  # moderate rise, as in acquired resistance (used to build resistant states)
 }
 
 

@@ -1,0 +1,139 @@
+"""``ferronet screen ...``, ``ferronet recommend`` and ``ferronet report``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from ferronet.cli.output import echo_json, echo_table
+from ferronet.errors import FerronetError
+
+
+def _write_table(table: pd.DataFrame, out: str | None) -> None:
+    if out is None:
+        click.echo(table.to_csv(sep="\t", index=False), nl=False)
+        return
+    suffix = Path(out).suffix.lower()
+    if suffix == ".json":
+        table.to_json(out, orient="records", indent=1)
+    elif suffix == ".csv":
+        table.to_csv(out, index=False)
+    else:
+        table.to_csv(out, sep="\t", index=False)
+    click.echo(f"wrote {len(table)} rows to {out}", err=True)
+
+
+@click.group("screen")
+def screen_group() -> None:
+    """Perturbation scans and drug-combination screens."""
+
+
+@screen_group.command("genes")
+@click.option("--gene", "genes", multiple=True, help="Genes to scan (default: every model gene).")
+@click.option("--action", "actions", multiple=True, type=click.Choice(["knockout", "knockdown", "overexpression",
+              "inhibition", "activation"]), help="Actions (default: knockout, knockdown, overexpression).")  # fmt: skip
+@click.option("--pairs", is_flag=True, help="Also all pairs of genes (with the first action).")
+@click.option("--drug", "drugs", multiple=True, help="Run the scan under this drug (repeatable).")
+@click.option("--cell", default=None, help="Cell profile.")
+@click.option("--readout", "readouts", multiple=True, help="Readouts (default ferroptosis, lipid_peroxidation, GSH, labile_iron).")
+@click.option("--out", help="Table file: .tsv, .csv or .json (default: TSV on stdout).")
+@click.option("--heatmap", type=click.Path(dir_okay=False), help="Write a heatmap PNG of the first readout's change.")
+@click.option("--scheduler", help="Dask scheduler address (default: run in this process).")
+def screen_genes(genes, actions, pairs, drugs, cell, readouts, out, heatmap, scheduler) -> None:  # type: ignore[no-untyped-def]
+    """Knock out / down / overexpress every model gene, alone or in pairs, optionally under drugs."""
+    from ferronet.screen import gene_scan
+    from ferronet.screen.scan import DEFAULT_ACTIONS, DEFAULT_READOUTS
+
+    table = gene_scan(genes=genes or None, actions=actions or DEFAULT_ACTIONS, pairs=pairs, drugs=drugs, cell=cell,
+                      readouts=readouts or DEFAULT_READOUTS, scheduler=scheduler)  # fmt: skip
+    _write_table(table, out)
+    if heatmap:
+        from ferronet.report.figures import scan_heatmap
+
+        first = readouts[0] if readouts else DEFAULT_READOUTS[0]
+        scan_heatmap(table, f"delta_{first}", heatmap)
+        click.echo(f"wrote {heatmap}", err=True)
+
+
+@screen_group.command("combo")
+@click.option("--drug", "drugs", multiple=True, required=True, help="A drug (give two or more).")
+@click.option("--doses", "doses", multiple=True, help="DRUG=d1,d2,... in uM (default: 0 + 5 log-spaced doses).")
+@click.option("--with", "background", multiple=True, help="Perturbation applied to every well (e.g. a genotype).")
+@click.option("--cell", default=None, help="Cell profile.")
+@click.option("--method", "methods", multiple=True, type=click.Choice(["HSA", "Bliss", "Loewe", "ZIP"]),
+              help="Synergy methods (default: all four).")  # fmt: skip
+@click.option("--out", help="Table file (.tsv, .csv, .json) with every well and its synergy scores.")
+@click.option("--plot", type=click.Path(dir_okay=False), help="PNG of response and synergy surfaces (first pair).")
+@click.option("--scheduler", help="Dask scheduler address.")
+@click.option("--json", "as_json", is_flag=True, help="Print summary scores as JSON.")
+def screen_combo(drugs, doses, background, cell, methods, out, plot, scheduler, as_json) -> None:  # type: ignore[no-untyped-def]
+    """Dose matrix of two or more drugs with HSA, Bliss, Loewe and ZIP synergy."""
+    from ferronet.screen import METHODS, combo_screen
+
+    grid: dict[str, list[float]] = {}
+    for spec in doses:
+        name, sep, values = spec.partition("=")
+        if not sep:
+            raise FerronetError(f"--doses must look like DRUG=0,0.1,1 (got '{spec}')")
+        try:
+            grid[name.strip()] = [float(v) for v in values.split(",") if v.strip()]
+        except ValueError:
+            raise FerronetError(f"--doses for {name}: not numbers: '{values}'") from None
+    results = combo_screen(list(drugs), grid, cell=cell, background=background, methods=methods or tuple(METHODS),
+                           scheduler=scheduler)  # fmt: skip
+    summary = [{"drug_a": r.drug_a, "drug_b": r.drug_b, **{k: round(v, 4) for k, v in r.scores().items()}} for r in results]
+    if as_json:
+        echo_json(summary)
+    else:
+        keys = list(summary[0].keys())
+        echo_table([[s[k] for k in keys] for s in summary], keys)
+        click.echo("(synergy in fraction-of-cells units; > 0 synergy, < 0 antagonism)")
+    if out:
+        _write_table(pd.concat([r.tidy() for r in results]), out)
+    if plot:
+        from ferronet.report.figures import combo_figure
+
+        combo_figure(results[0], plot)
+        click.echo(f"wrote {plot}", err=True)
+
+
+@click.command("recommend")
+@click.option("--therapy", required=True, help="The therapy the tumour resists (drug, or e.g. radiotherapy).")
+@click.option("--cancer", default=None, help="Cancer type.")
+@click.option("--mutation", "mutations", multiple=True, help="Mutated gene (KEAP1, TP53, KRAS, ...) or GENE:action.")
+@click.option("--profile", type=click.Path(), help="TSV of gene<TAB>relative level for this tumour.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 500))
+@click.option("--scheduler", help="Dask scheduler address.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, best first.")
+def recommend_cmd(therapy, cancer, mutations, profile, top, scheduler, as_json) -> None:  # type: ignore[no-untyped-def]
+    """Rank ferroptosis-targeting interventions that would reverse resistance to a therapy."""
+    from ferronet.profile.simple import read_level_profile
+    from ferronet.screen import recommend
+
+    levels = read_level_profile(profile) if profile else None
+    rep = recommend(therapy, cancer, mutations, levels, top=top, scheduler=scheduler, progress=not as_json)
+    if as_json:
+        echo_json([r.to_dict() for r in rep.recommendations])
+        return
+    click.secho(f"Resistance to {rep.therapy} (simulated as {rep.therapy_model})"
+                f"{' in ' + rep.cancer if rep.cancer else ''}", bold=True)  # fmt: skip
+    click.echo(f"resistant state: {', '.join(rep.resistant_state) or 'none documented'}; "
+               f"death with the therapy alone: {rep.baseline_death:.2f}")  # fmt: skip
+    rows = [(i + 1, r.intervention, r.axis, f"{r.score:.3f}", f"{r.death_with_therapy:.2f}", r.basis,
+             ", ".join(r.evidence[:4])) for i, r in enumerate(rep.recommendations)]  # fmt: skip
+    echo_table(rows, ["rank", "intervention", "axis", "score", "death", "basis", "references"], 50)
+
+
+@click.command("report")
+@click.option("--therapy", default="sorafenib", show_default=True)
+@click.option("--cancer", default="HCC", show_default=True)
+@click.option("--mutation", "mutations", multiple=True)
+@click.option("--out", default="ferronet-report.html", show_default=True, type=click.Path(dir_okay=False))
+def report_cmd(therapy, cancer, mutations, out) -> None:  # type: ignore[no-untyped-def]
+    """One self-contained HTML report: network state, dose-response, synergy, ranked strategies."""
+    from ferronet.report.html import build_report
+
+    path = build_report(therapy, cancer, mutations, out)
+    click.echo(f"wrote {path}")

@@ -1,0 +1,1 @@
+"""Personalisation of the model from expression, protein and mutation profiles."""
