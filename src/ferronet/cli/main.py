@@ -14,8 +14,8 @@ import numpy as np
 
 from ferronet import __version__
 from ferronet.cli.kb_commands import kb_group
-from ferronet.cli.screen_commands import recommend_cmd, report_cmd, screen_group
 from ferronet.cli.output import echo_json, echo_table
+from ferronet.cli.screen_commands import recommend_cmd, report_cmd, screen_group
 from ferronet.errors import FerronetError
 from ferronet.model import load_model
 from ferronet.model.network import CONDITIONS, READOUTS

@@ -32,22 +32,36 @@ def screen_group() -> None:
 
 @screen_group.command("genes")
 @click.option("--gene", "genes", multiple=True, help="Genes to scan (default: every model gene).")
-@click.option("--action", "actions", multiple=True, type=click.Choice(["knockout", "knockdown", "overexpression",
-              "inhibition", "activation"]), help="Actions (default: knockout, knockdown, overexpression).")  # fmt: skip
+@click.option(
+    "--action",
+    "actions",
+    multiple=True,
+    type=click.Choice(["knockout", "knockdown", "overexpression", "inhibition", "activation"]),
+    help="Actions (default: knockout, knockdown, overexpression).",
+)
 @click.option("--pairs", is_flag=True, help="Also all pairs of genes (with the first action).")
 @click.option("--drug", "drugs", multiple=True, help="Run the scan under this drug (repeatable).")
 @click.option("--cell", default=None, help="Cell profile.")
-@click.option("--readout", "readouts", multiple=True, help="Readouts (default ferroptosis, lipid_peroxidation, GSH, labile_iron).")
+@click.option(
+    "--readout", "readouts", multiple=True, help="Readouts (default ferroptosis, lipid_peroxidation, GSH, labile_iron)."
+)
 @click.option("--out", help="Table file: .tsv, .csv or .json (default: TSV on stdout).")
 @click.option("--heatmap", type=click.Path(dir_okay=False), help="Write a heatmap PNG of the first readout's change.")
 @click.option("--scheduler", help="Dask scheduler address (default: run in this process).")
-def screen_genes(genes, actions, pairs, drugs, cell, readouts, out, heatmap, scheduler) -> None:  # type: ignore[no-untyped-def]
+def screen_genes(genes, actions, pairs, drugs, cell, readouts, out, heatmap, scheduler) -> None:
     """Knock out / down / overexpress every model gene, alone or in pairs, optionally under drugs."""
     from ferronet.screen import gene_scan
     from ferronet.screen.scan import DEFAULT_ACTIONS, DEFAULT_READOUTS
 
-    table = gene_scan(genes=genes or None, actions=actions or DEFAULT_ACTIONS, pairs=pairs, drugs=drugs, cell=cell,
-                      readouts=readouts or DEFAULT_READOUTS, scheduler=scheduler)  # fmt: skip
+    table = gene_scan(
+        genes=genes or None,
+        actions=actions or DEFAULT_ACTIONS,
+        pairs=pairs,
+        drugs=drugs,
+        cell=cell,
+        readouts=readouts or DEFAULT_READOUTS,
+        scheduler=scheduler,
+    )
     _write_table(table, out)
     if heatmap:
         from ferronet.report.figures import scan_heatmap
@@ -62,13 +76,18 @@ def screen_genes(genes, actions, pairs, drugs, cell, readouts, out, heatmap, sch
 @click.option("--doses", "doses", multiple=True, help="DRUG=d1,d2,... in uM (default: 0 + 5 log-spaced doses).")
 @click.option("--with", "background", multiple=True, help="Perturbation applied to every well (e.g. a genotype).")
 @click.option("--cell", default=None, help="Cell profile.")
-@click.option("--method", "methods", multiple=True, type=click.Choice(["HSA", "Bliss", "Loewe", "ZIP"]),
-              help="Synergy methods (default: all four).")  # fmt: skip
+@click.option(
+    "--method",
+    "methods",
+    multiple=True,
+    type=click.Choice(["HSA", "Bliss", "Loewe", "ZIP"]),
+    help="Synergy methods (default: all four).",
+)
 @click.option("--out", help="Table file (.tsv, .csv, .json) with every well and its synergy scores.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="PNG of response and synergy surfaces (first pair).")
 @click.option("--scheduler", help="Dask scheduler address.")
 @click.option("--json", "as_json", is_flag=True, help="Print summary scores as JSON.")
-def screen_combo(drugs, doses, background, cell, methods, out, plot, scheduler, as_json) -> None:  # type: ignore[no-untyped-def]
+def screen_combo(drugs, doses, background, cell, methods, out, plot, scheduler, as_json) -> None:
     """Dose matrix of two or more drugs with HSA, Bliss, Loewe and ZIP synergy."""
     from ferronet.screen import METHODS, combo_screen
 
@@ -81,9 +100,12 @@ def screen_combo(drugs, doses, background, cell, methods, out, plot, scheduler, 
             grid[name.strip()] = [float(v) for v in values.split(",") if v.strip()]
         except ValueError:
             raise FerronetError(f"--doses for {name}: not numbers: '{values}'") from None
-    results = combo_screen(list(drugs), grid, cell=cell, background=background, methods=methods or tuple(METHODS),
-                           scheduler=scheduler)  # fmt: skip
-    summary = [{"drug_a": r.drug_a, "drug_b": r.drug_b, **{k: round(v, 4) for k, v in r.scores().items()}} for r in results]
+    results = combo_screen(
+        list(drugs), grid, cell=cell, background=background, methods=methods or tuple(METHODS), scheduler=scheduler
+    )
+    summary = [
+        {"drug_a": r.drug_a, "drug_b": r.drug_b, **{k: round(v, 4) for k, v in r.scores().items()}} for r in results
+    ]
     if as_json:
         echo_json(summary)
     else:
@@ -107,7 +129,7 @@ def screen_combo(drugs, doses, background, cell, methods, out, plot, scheduler, 
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 500))
 @click.option("--scheduler", help="Dask scheduler address.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, best first.")
-def recommend_cmd(therapy, cancer, mutations, profile, top, scheduler, as_json) -> None:  # type: ignore[no-untyped-def]
+def recommend_cmd(therapy, cancer, mutations, profile, top, scheduler, as_json) -> None:
     """Rank ferroptosis-targeting interventions that would reverse resistance to a therapy."""
     from ferronet.profile.simple import read_level_profile
     from ferronet.screen import recommend
@@ -117,12 +139,26 @@ def recommend_cmd(therapy, cancer, mutations, profile, top, scheduler, as_json) 
     if as_json:
         echo_json([r.to_dict() for r in rep.recommendations])
         return
-    click.secho(f"Resistance to {rep.therapy} (simulated as {rep.therapy_model})"
-                f"{' in ' + rep.cancer if rep.cancer else ''}", bold=True)  # fmt: skip
-    click.echo(f"resistant state: {', '.join(rep.resistant_state) or 'none documented'}; "
-               f"death with the therapy alone: {rep.baseline_death:.2f}")  # fmt: skip
-    rows = [(i + 1, r.intervention, r.axis, f"{r.score:.3f}", f"{r.death_with_therapy:.2f}", r.basis,
-             ", ".join(r.evidence[:4])) for i, r in enumerate(rep.recommendations)]  # fmt: skip
+    click.secho(
+        f"Resistance to {rep.therapy} (simulated as {rep.therapy_model}){' in ' + rep.cancer if rep.cancer else ''}",
+        bold=True,
+    )
+    click.echo(
+        f"resistant state: {', '.join(rep.resistant_state) or 'none documented'}; "
+        f"death with the therapy alone: {rep.baseline_death:.2f}"
+    )
+    rows = [
+        (
+            i + 1,
+            r.intervention,
+            r.axis,
+            f"{r.score:.3f}",
+            f"{r.death_with_therapy:.2f}",
+            r.basis,
+            ", ".join(r.evidence[:4]),
+        )
+        for i, r in enumerate(rep.recommendations)
+    ]
     echo_table(rows, ["rank", "intervention", "axis", "score", "death", "basis", "references"], 50)
 
 
@@ -131,7 +167,7 @@ def recommend_cmd(therapy, cancer, mutations, profile, top, scheduler, as_json) 
 @click.option("--cancer", default="HCC", show_default=True)
 @click.option("--mutation", "mutations", multiple=True)
 @click.option("--out", default="ferronet-report.html", show_default=True, type=click.Path(dir_okay=False))
-def report_cmd(therapy, cancer, mutations, out) -> None:  # type: ignore[no-untyped-def]
+def report_cmd(therapy, cancer, mutations, out) -> None:
     """One self-contained HTML report: network state, dose-response, synergy, ranked strategies."""
     from ferronet.report.html import build_report
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -45,7 +45,9 @@ def scan_heatmap(table: pd.DataFrame, column: str, path: str | None = None) -> b
 
 def combo_figure(res: ComboResult, path: str | None = None) -> bytes:
     """Response surface and one heatmap per synergy method."""
-    panels = [("fraction dead", res.response, "viridis", (0, 1))]
+    panels: list[tuple[str, np.ndarray, str, tuple[float, float]]] = [
+        ("fraction dead", res.response, "viridis", (0.0, 1.0))
+    ]
     for name, mat in res.synergy.items():
         lim = max(0.05, float(np.nanmax(np.abs(mat))))
         panels.append((f"{name} synergy", mat, "RdBu_r", (-lim, lim)))

@@ -23,7 +23,8 @@ from ferronet.sim.engine import BatchEngine
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;color:#222}
 h1{font-size:1.6em} h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
-table{border-collapse:collapse;font-size:.85em;width:100%} td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top}
+table{border-collapse:collapse;font-size:.85em;width:100%}
+td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top}
 th{background:#f3f3f3;text-align:left} .sim{color:#a15c00} .lit{color:#1f6f3f} .meta{color:#666;font-size:.85em}
 figure{margin:1em 0} img,svg{max-width:100%}
 """
@@ -45,6 +46,8 @@ def build_report(therapy: str, cancer: str | None, mutations: Sequence[str], out
     activity = {n: float(res.readout(n)[0]) for n in model.nodes}
     activity["ferroptosis"] = 1.0 + float(res.readout("ferroptosis")[0])
     net_svg = network_figure(model_graph(kb, model), activity, f"{rep.therapy} in the resistant state", "svg")
+    svg = net_svg.decode()
+    svg = svg[svg.find("<svg") :]  # inline: drop the XML prolog and DOCTYPE
     # dose-response of the therapy with and without the best compound recommendation
     best = next((r for r in rep.recommendations if ":" not in r.intervention), None)
     figs = []
@@ -69,10 +72,12 @@ def build_report(therapy: str, cancer: str | None, mutations: Sequence[str], out
         basis = f'<span class="{"lit" if r.supporting else "sim"}">{html.escape(r.basis)}</span>'
         support = "<br>".join(html.escape(s) for s in r.supporting[:3])
         contra = "<br>".join(html.escape(s) for s in r.contradicting[:3])
-        rows.append(f"<tr><td>{i}</td><td>{html.escape(r.intervention)}</td><td>{html.escape(r.axis)}</td>"
-                    f"<td>{r.score:.3f}</td><td>{r.restoration:+.3f}</td><td>{r.bliss:+.3f}</td>"
-                    f"<td>{r.death_with_therapy:.2f}</td><td>{basis}</td><td>{support}</td><td>{contra}</td>"
-                    f"<td>{refs}</td></tr>")  # fmt: skip
+        rows.append(
+            f"<tr><td>{i}</td><td>{html.escape(r.intervention)}</td><td>{html.escape(r.axis)}</td>"
+            f"<td>{r.score:.3f}</td><td>{r.restoration:+.3f}</td><td>{r.bliss:+.3f}</td>"
+            f"<td>{r.death_with_therapy:.2f}</td><td>{basis}</td><td>{support}</td><td>{contra}</td>"
+            f"<td>{refs}</td></tr>"
+        )
     documented = [s for s in kb.strategies if s.id in rep.strategies_used]
     doc_rows = "".join(
         f"<tr><td>{html.escape(s.agent)}</td><td>{html.escape(s.axis)}</td><td>{html.escape(s.cancer)}</td>"
@@ -80,9 +85,7 @@ def build_report(therapy: str, cancer: str | None, mutations: Sequence[str], out
         for s in documented
     )
     cited = sorted({x for r in rep.recommendations for x in r.evidence} | {x for s in documented for x in s.refs})
-    ref_list = "".join(
-        f"<li>[{x}] {html.escape(kb.references[x].citation)}</li>" for x in cited if x in kb.references
-    )
+    ref_list = "".join(f"<li>[{x}] {html.escape(kb.references[x].citation)}</li>" for x in cited if x in kb.references)
     fig_html = "".join(f"<figure><figcaption>{html.escape(t)}</figcaption>{_img(d)}</figure>" for t, d in figs)
     now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -101,7 +104,7 @@ def build_report(therapy: str, cancer: str | None, mutations: Sequence[str], out
 <table><tr><th>#</th><th>intervention</th><th>axis</th><th>score</th><th>restoration</th><th>Bliss</th>
 <th>death</th><th>basis</th><th>supporting strategies</th><th>contradicting evidence</th><th>references</th></tr>
 {"".join(rows)}</table>
-<h2>Network state</h2><figure>{net_svg.decode()}</figure>
+<h2>Network state</h2><figure>{svg}</figure>
 <h2>Dose-response and synergy</h2>{fig_html or "<p>The therapy has no compound in the model library.</p>"}
 <h2>Documented strategies for this resistance</h2>
 <table><tr><th>agent</th><th>axis</th><th>cancer</th><th>mechanism</th><th>refs</th></tr>{doc_rows}</table>

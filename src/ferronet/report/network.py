@@ -5,13 +5,13 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
 
-from ferronet.kb.base import KnowledgeBase  # noqa: E402
-from ferronet.model.network import Model  # noqa: E402
-from ferronet.report.figures import save  # noqa: E402
+from ferronet.kb.base import KnowledgeBase
+from ferronet.model.network import Model
+from ferronet.report.figures import save
 
 
 def model_graph(kb: KnowledgeBase, model: Model) -> nx.DiGraph:
@@ -37,11 +37,22 @@ def network_figure(g: nx.DiGraph, state: dict[str, float], title: str, fmt: str 
     edges_pos = [(u, v) for u, v, d in g.edges(data=True) if d["sign"] == "+"]
     edges_neg = [(u, v) for u, v, d in g.edges(data=True) if d["sign"] == "-"]
     nx.draw_networkx_edges(g, pos, edgelist=edges_pos, edge_color="#4a9c4a", alpha=0.35, arrowsize=8, ax=ax)
-    nx.draw_networkx_edges(g, pos, edgelist=edges_neg, edge_color="#b04040", alpha=0.35, arrowsize=8,
-                           style="dashed", ax=ax)  # fmt: skip
+    nx.draw_networkx_edges(
+        g, pos, edgelist=edges_neg, edge_color="#b04040", alpha=0.35, arrowsize=8, style="dashed", ax=ax
+    )
     lim = max(1.0, float(np.nanmax(np.abs(values))))
-    nodes = nx.draw_networkx_nodes(g, pos, node_color=values, cmap="RdBu_r", vmin=-lim, vmax=lim, node_size=420,
-                                   edgecolors="#333", linewidths=0.5, ax=ax)  # fmt: skip
+    nodes = nx.draw_networkx_nodes(
+        g,
+        pos,
+        node_color=values,
+        cmap="RdBu_r",
+        vmin=-lim,
+        vmax=lim,
+        node_size=420,
+        edgecolors="#333",
+        linewidths=0.5,
+        ax=ax,
+    )
     nx.draw_networkx_labels(g, pos, font_size=6, ax=ax)
     fig.colorbar(nodes, ax=ax, fraction=0.03, label="log2 activity vs untreated default cell")
     ax.set_title(title, fontsize=10)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -57,7 +57,7 @@ def default_doses(model: Model, drug: str, n: int = 6) -> np.ndarray:
 
 def combo_screen(
     drugs: Sequence[str],
-    doses: dict[str, Sequence[float]] | None = None,
+    doses: Mapping[str, Sequence[float]] | None = None,
     model: Model | None = None,
     cell: str | None = None,
     background: Sequence[str] = (),

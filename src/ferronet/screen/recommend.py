@@ -45,22 +45,43 @@ THERAPY_PROXY = {
 }
 #: effect of a cancer mutation on the model node (loss of function of suppressors, gain of oncogenes)
 MUTATION_EFFECT = {
-    "KEAP1": "knockout", "CUL3": "knockout", "TP53": "knockout", "PTEN": "knockout", "BTRC": "knockout",
-    "NFE2L2": "activation", "KRAS": "activation", "AKT1": "activation", "EGFR": "activation",
-    "EPAS1": "activation", "HIF1A": "activation", "MDM2": "activation", "SQSTM1": "overexpression",
-}  # fmt: skip
+    "KEAP1": "knockout",
+    "CUL3": "knockout",
+    "TP53": "knockout",
+    "PTEN": "knockout",
+    "BTRC": "knockout",
+    "NFE2L2": "activation",
+    "KRAS": "activation",
+    "AKT1": "activation",
+    "EGFR": "activation",
+    "EPAS1": "activation",
+    "HIF1A": "activation",
+    "MDM2": "activation",
+    "SQSTM1": "overexpression",
+}
 #: compounds that act on other death pathways or protect from ferroptosis are not candidates
 EXCLUDED_CLASSES = ("ferroptosis_inhibitor", "iron_chelator", "nrf2_activator")
-CONTROLS = ("zVAD-FMK", "necrostatin-1", "ferrostatin-1", "liproxstatin-1", "vitamin-E", "deferoxamine",
-            "deferiprone", "N-acetylcysteine", "sulforaphane", "tBHQ")  # fmt: skip
+CONTROLS = (
+    "zVAD-FMK",
+    "necrostatin-1",
+    "ferrostatin-1",
+    "liproxstatin-1",
+    "vitamin-E",
+    "deferoxamine",
+    "deferiprone",
+    "N-acetylcysteine",
+    "sulforaphane",
+    "tBHQ",
+)
 
 
 #: weight of documented use of an intervention, by how close the documented context is to the question
 PRIOR = {"same therapy and cancer": 0.3, "same therapy": 0.2, "same therapy class": 0.1, "other context": 0.05}
 
 
-def _prior(kb: KnowledgeBase, name: str, targets: Sequence[str], therapy: str, cancer: str | None,
-           hidden: set[str]) -> float:  # fmt: skip
+def _prior(
+    kb: KnowledgeBase, name: str, targets: Sequence[str], therapy: str, cancer: str | None, hidden: set[str]
+) -> float:
     """Literature prior: the strongest documented use of this intervention (hidden strategies excluded)."""
     therapy_class = next((s.therapy_class for s in kb.strategies if s.therapy == therapy), "")
     best = 0.0
@@ -132,9 +153,15 @@ def _strategies(kb: KnowledgeBase, therapy: str, cancer: str | None, hidden: set
 
 
 EFFECT_AXIS = {
-    "ferritinophagy": "iron", "iron_release": "iron", "chelation": "iron", "lipid_oxidation": "lipid",
-    "radical_trapping": "lipid", "GSH_conjugation": "GPX4", "cysteine_supply": "system_xc", "DNA_damage": "TP53",
-}  # fmt: skip
+    "ferritinophagy": "iron",
+    "iron_release": "iron",
+    "chelation": "iron",
+    "lipid_oxidation": "lipid",
+    "radical_trapping": "lipid",
+    "GSH_conjugation": "GPX4",
+    "cysteine_supply": "system_xc",
+    "DNA_damage": "TP53",
+}
 
 
 def _axis(kb: KnowledgeBase, ids: Sequence[str], effects: Sequence[str] = ()) -> str:
@@ -193,8 +220,15 @@ def resistant_state(
     return list(out.values())
 
 
-def _evidence(kb: KnowledgeBase, name: str, targets: Sequence[str], is_gene: bool, therapy: str,
-              cancer: str | None, hidden: set[str]) -> tuple[list[str], list[str], list[str]]:  # fmt: skip
+def _evidence(
+    kb: KnowledgeBase,
+    name: str,
+    targets: Sequence[str],
+    is_gene: bool,
+    therapy: str,
+    cancer: str | None,
+    hidden: set[str],
+) -> tuple[list[str], list[str], list[str]]:
     matches = []
     for s in kb.strategies:
         if s.id in hidden:
@@ -256,7 +290,9 @@ def recommend(
                 continue
             entity = kb.entities.get(gene)
             role = entity.attrs.get("role", "") if entity else ""
-            actions = {"driver": ["overexpression"], "suppressor": ["inhibition"]}.get(role, ["inhibition", "overexpression"])
+            actions = {"driver": ["overexpression"], "suppressor": ["inhibition"]}.get(
+                role, ["inhibition", "overexpression"]
+            )
             for action in actions:
                 candidates.append((f"{gene}:{action}", [Perturbation("gene", gene, action)], [gene], True))
         conds = [Condition.parse(m, [*state, *therapy_arm]), Condition.parse(m, list(state))]
@@ -277,9 +313,28 @@ def recommend(
         nudge = 0.01 * float(np.log10(max(lipid[2 + 2 * k], 1e-9) / max(lipid[0], 1e-9)))
         support, contra, refs = _evidence(kb, name.partition(":")[0], targets, is_gene, tid, cid, hide)
         basis = "literature and simulation" if support else "simulation only"
-        recs.append(Recommendation(name, targets, _axis(kb, targets, effects.get(name, [])), round(restoration + bliss + nudge + prior, 4),
-                                   round(restoration, 4), round(bliss, 4), round(both, 4), refs, support[:5],
-                                   contra[:5], basis))  # fmt: skip
+        recs.append(
+            Recommendation(
+                name,
+                targets,
+                _axis(kb, targets, effects.get(name, [])),
+                round(restoration + bliss + nudge + prior, 4),
+                round(restoration, 4),
+                round(bliss, 4),
+                round(both, 4),
+                refs,
+                support[:5],
+                contra[:5],
+                basis,
+            )
+        )
     recs = diversify(recs) if diverse else sorted(recs, key=lambda r: (-r.score, r.intervention))
-    return RecommendationReport(tid, proxy or "(no model representation)", cid, [str(p) for p in state],
-                                round(base_t, 4), recs[:top], [s.id for s in strategies])  # fmt: skip
+    return RecommendationReport(
+        tid,
+        proxy or "(no model representation)",
+        cid,
+        [str(p) for p in state],
+        round(base_t, 4),
+        recs[:top],
+        [s.id for s in strategies],
+    )

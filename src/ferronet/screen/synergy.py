@@ -8,11 +8,12 @@ combination cells.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq, curve_fit
+from scipy.optimize import OptimizeWarning, brentq, curve_fit
 
 Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
@@ -91,6 +92,12 @@ class HillFit:
         return float(self.ec50 * r ** (1.0 / self.h))
 
 
+def _quiet_fit(*args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OptimizeWarning)
+        return curve_fit(*args, **kwargs)
+
+
 def fit_hill(d: np.ndarray, e: np.ndarray) -> HillFit:
     """Least-squares Hill fit with the baseline fixed at the zero-dose response."""
     d, e = np.asarray(d, float), np.asarray(e, float)
@@ -99,7 +106,7 @@ def fit_hill(d: np.ndarray, e: np.ndarray) -> HillFit:
     mid = float(np.exp(np.mean(np.log(pos)))) if len(pos) else 1.0
     top = float(np.clip(e.max(), e0 + 1e-6, 1.0))
     try:
-        (emax, ec50, h), _ = curve_fit(
+        (emax, ec50, h), _ = _quiet_fit(
             lambda x, emax, ec50, h: hill(x, e0, emax, ec50, h),
             d,
             e,
@@ -126,10 +133,9 @@ def loewe(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
                 return a / fa.inverse(y) + b / fb.inverse(y) - 1.0 if y > base else 1e9
 
             lo_y, hi_y = base + 1e-9, hi - 1e-9
-            if hi_y <= lo_y or excess(hi_y) > 0:  # additivity never reaches the combination: expected = max
-                expected = hi
-            else:
-                expected = brentq(excess, lo_y, hi_y, xtol=1e-10)
+            # when additivity never reaches the combination, the expected effect is the larger maximum
+            saturated = hi_y <= lo_y or excess(hi_y) > 0
+            expected = hi if saturated else brentq(excess, lo_y, hi_y, xtol=1e-10)
             out[i, j] = e[i, j] - expected
     return out
 
@@ -148,7 +154,7 @@ def zip_delta(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
     def refit(doses: np.ndarray, values: np.ndarray, start: float) -> np.ndarray:
         """Fit the response along one drug with the other fixed: start at `start`, rise towards 1."""
         try:
-            (m, lam), _ = curve_fit(
+            (m, lam), _ = _quiet_fit(
                 lambda x, m, lam: (start + (x / m) ** lam) / (1 + (x / m) ** lam),
                 doses,
                 values,

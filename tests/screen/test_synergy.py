@@ -1,0 +1,69 @@
+"""Synergy kernels: analytic cases and agreement with a reference implementation (the `synergy` package)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ferronet.screen.synergy import METHODS, fit_hill, hill, score, summary
+
+D1 = np.array([0, 0.1, 0.3, 1, 3, 10.0])
+D2 = np.array([0, 0.03, 0.1, 0.3, 1, 3.0])
+EA = hill(D1, 0, 0.9, 1.0, 1.5)[:, None]
+EB = hill(D2, 0, 0.8, 0.3, 2.0)[None, :]
+BLISS_INDEPENDENT = EA + EB - EA * EB
+EXTRA = 0.05 * np.outer(D1 > 0, D2 > 0)  # a known synergy added to every combination well
+#: tolerance of the fitted methods (Loewe, ZIP) against analytic values and the reference implementation
+FIT_TOL = 0.03
+
+
+def test_registry_has_the_four_standard_methods():
+    assert set(METHODS) == {"HSA", "Bliss", "Loewe", "ZIP"}
+    assert all(m.reference for m in METHODS.values())
+
+
+def test_bliss_independence_scores_zero_and_known_excess_is_recovered():
+    assert np.allclose(score("Bliss", D1, D2, BLISS_INDEPENDENT), 0.0)
+    assert summary(score("Bliss", D1, D2, BLISS_INDEPENDENT + EXTRA)) == pytest.approx(0.05)
+    assert abs(summary(score("ZIP", D1, D2, BLISS_INDEPENDENT))) < FIT_TOL
+
+
+def test_hsa_by_hand():
+    e = np.array([[0, 0.2, 0.4], [0.3, 0.5, 0.6], [0.5, 0.55, 0.9]])
+    s = score("HSA", [0, 1, 2], [0, 1, 2], e)
+    assert s[1, 1] == pytest.approx(0.5 - 0.3)
+    assert s[2, 2] == pytest.approx(0.9 - 0.5)
+    assert s[0].tolist() == [0, 0, 0]
+
+
+def test_loewe_sham_combination_is_additive():
+    d = np.array([0, 0.1, 0.3, 1, 3, 10.0])
+    sham = hill(d[:, None] + d[None, :], 0, 0.9, 1.0, 1.5)  # a drug combined with itself
+    assert abs(summary(score("Loewe", d, d, sham))) < 1e-6
+
+
+def test_hill_fit_recovers_parameters():
+    d = np.array([0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10])
+    f = fit_hill(d, hill(d, 0.0, 0.85, 0.4, 2.0))
+    assert f.emax == pytest.approx(0.85, abs=1e-3) and f.ec50 == pytest.approx(0.4, rel=1e-2)
+
+
+@pytest.mark.parametrize("method", ["Bliss", "HSA", "ZIP", "Loewe"])
+def test_against_reference_implementation(method):
+    syn = pytest.importorskip("synergy.combination")
+    ref_cls = {"Bliss": syn.Bliss, "HSA": syn.HSA, "ZIP": syn.ZIP, "Loewe": lambda: syn.Loewe(mode="delta_weakest")}
+    e = BLISS_INDEPENDENT + EXTRA
+    g1, g2 = np.meshgrid(D1, D2, indexing="ij")
+    ref = np.asarray(ref_cls[method]().fit(g1.ravel(), g2.ravel(), (1 - e).ravel())).reshape(e.shape)
+    ours = score(method, D1, D2, e)
+    tol = 1e-9 if method in ("Bliss", "HSA") else FIT_TOL
+    assert abs(np.nanmean(ref[1:, 1:]) - summary(ours)) < tol
+
+
+def test_bad_matrices_are_rejected():
+    with pytest.raises(ValueError, match="start with 0"):
+        score("Bliss", [1, 2], [0, 1], np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="shape"):
+        score("Bliss", [0, 1], [0, 1], np.zeros((3, 2)))
+    with pytest.raises(KeyError):
+        score("CI", D1, D2, BLISS_INDEPENDENT)
