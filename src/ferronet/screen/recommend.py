@@ -5,8 +5,8 @@
 2. Every candidate (each compound of the library, each model gene inhibited) is simulated with the therapy in
    that state. ``restoration`` = death(therapy + candidate) - death(therapy); ``bliss`` = excess of
    death(therapy + candidate) over Bliss independence of the two alone. ``score = restoration + bliss +
-   prior + 0.01 * log10 fold-change of lipid peroxidation``: ``prior`` (:data:`PRIOR`) credits documented use of
-   the intervention (strongest when documented for the same therapy and cancer), and the last term only orders
+   prior + 0.01 * log10 fold-change of lipid peroxidation``: ``prior`` (:data:`PRIOR`, :data:`AXIS_PRIOR`) credits
+   documented use of the intervention and of its axis (strongest for the same therapy and cancer); the last term orders
    candidates that leave death at 0. Genetic candidates: inhibition of suppressors, overexpression of drivers.
    The list is diversified by axis (the best candidate of each axis first), unless ``diverse=False``.
 3. Beside each candidate: the strategies and interactions of the knowledge base that support or contradict it;
@@ -101,6 +101,29 @@ def _prior(
             w = PRIOR["other context"]
         best = max(best, w)
     return best
+
+
+#: weight of a documented strategy on the same axis (any agent), by closeness of context
+AXIS_PRIOR = {"same therapy and cancer": 0.15, "same therapy": 0.1, "same therapy class": 0.05}
+
+
+def _axis_prior(kb: KnowledgeBase, therapy: str, cancer: str | None, hidden: set[str]) -> dict[str, float]:
+    """Literature prior per axis: axes on which resistance to this therapy has been reversed before."""
+    therapy_class = next((s.therapy_class for s in kb.strategies if s.therapy == therapy), "")
+    out: dict[str, float] = {}
+    for s in kb.strategies:
+        if s.id in hidden:
+            continue
+        if s.therapy == therapy and s.cancer == cancer:
+            w = AXIS_PRIOR["same therapy and cancer"]
+        elif s.therapy == therapy:
+            w = AXIS_PRIOR["same therapy"]
+        elif s.therapy_class == therapy_class:
+            w = AXIS_PRIOR["same therapy class"]
+        else:
+            continue
+        out[s.axis] = max(out.get(s.axis, 0.0), w)
+    return out
 
 
 @dataclass
@@ -301,6 +324,7 @@ def recommend(
             conds.append(Condition.parse(m, [*state, *pert]))
         values, _ = run_conditions(conds, ["ferroptosis", "lipid_peroxidation"], scheduler, progress, desc="recommend")
     death, lipid = values["ferroptosis"], values["lipid_peroxidation"]
+    axis_prior = _axis_prior(kb, tid, cid, hide)
     base_t, base_0 = float(death[0]), float(death[1])
     recs = []
     for k, (name, _, targets, is_gene) in enumerate(candidates):
@@ -309,7 +333,8 @@ def recommend(
         e_x = alone - base_0
         expected = base_0 + e_t + e_x - e_t * e_x
         restoration, bliss = both - base_t, both - expected
-        prior = _prior(kb, name.partition(":")[0], targets, tid, cid, hide)
+        axis = _axis(kb, targets, effects.get(name, []))
+        prior = _prior(kb, name.partition(":")[0], targets, tid, cid, hide) + axis_prior.get(axis, 0.0)
         nudge = 0.01 * float(np.log10(max(lipid[2 + 2 * k], 1e-9) / max(lipid[0], 1e-9)))
         support, contra, refs = _evidence(kb, name.partition(":")[0], targets, is_gene, tid, cid, hide)
         basis = "literature and simulation" if support else "simulation only"
@@ -317,7 +342,7 @@ def recommend(
             Recommendation(
                 name,
                 targets,
-                _axis(kb, targets, effects.get(name, [])),
+                axis,
                 round(restoration + bliss + nudge + prior, 4),
                 round(restoration, 4),
                 round(bliss, 4),
