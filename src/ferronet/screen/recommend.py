@@ -75,6 +75,8 @@ CONTROLS = (
 )
 
 
+#: smallest simulated gain (restoration + Bliss, fraction of cells) that counts as a simulated effect
+SIMULATED_EFFECT = 0.02
 #: weight of documented use of an intervention, by how close the documented context is to the question
 PRIOR = {"same therapy and cancer": 0.3, "same therapy": 0.2, "same therapy class": 0.1, "other context": 0.05}
 
@@ -337,7 +339,11 @@ def recommend(
         prior = _prior(kb, name.partition(":")[0], targets, tid, cid, hide) + axis_prior.get(axis, 0.0)
         nudge = 0.01 * float(np.log10(max(lipid[2 + 2 * k], 1e-9) / max(lipid[0], 1e-9)))
         support, contra, refs = _evidence(kb, name.partition(":")[0], targets, is_gene, tid, cid, hide)
-        basis = "literature and simulation" if support else "simulation only"
+        simulated = restoration + bliss > SIMULATED_EFFECT
+        if support:
+            basis = "literature and simulation" if simulated else "literature only (no simulated effect)"
+        else:
+            basis = "simulation only" if simulated else "no support"
         recs.append(
             Recommendation(
                 name,
