@@ -14,6 +14,7 @@ import numpy as np
 
 from ferronet import __version__
 from ferronet.cli.kb_commands import kb_group
+from ferronet.cli.profile_commands import predict_cmd, profile_group
 from ferronet.cli.output import echo_json, echo_table
 from ferronet.cli.screen_commands import recommend_cmd, report_cmd, screen_group
 from ferronet.errors import FerronetError
@@ -34,6 +35,8 @@ cli.add_command(kb_group)
 cli.add_command(screen_group)
 cli.add_command(recommend_cmd)
 cli.add_command(report_cmd)
+cli.add_command(predict_cmd)
+cli.add_command(profile_group)
 
 
 @cli.command()

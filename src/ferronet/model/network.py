@@ -117,6 +117,12 @@ class Compound:
     aliases: tuple[str, ...]
     default_uM: float
     mechanisms: tuple[Mechanism, ...]
+    dose_range_uM: tuple[float, float] | None = None
+
+    def standard_doses(self, n: int = 8) -> list[float]:
+        """Log-spaced doses over the compound's standard range (its assay range, or 1/300 to 10x reference)."""
+        lo, hi = self.dose_range_uM or (self.default_uM / 300.0, self.default_uM * 10.0)
+        return [lo * (hi / lo) ** (i / (n - 1)) for i in range(n)]
 
     @property
     def param(self) -> str:
@@ -348,7 +354,14 @@ def _load_cached() -> Model:
             target = f"effect:{m['effect']}" if "effect" in m else m["target"]
             action = m.get("action", "effect")
             mechs.append(Mechanism(target, action, float(m["ic50"]), float(m["emax"]), float(m["hill"]), m["ref"]))
-        compounds[cid] = Compound(cid, tuple(spec.get("aliases", [])), float(spec["default_uM"]), tuple(mechs))
+        rng = spec.get("dose_range_uM")
+        compounds[cid] = Compound(
+            cid,
+            tuple(spec.get("aliases", [])),
+            float(spec["default_uM"]),
+            tuple(mechs),
+            (float(rng[0]), float(rng[1])) if rng else None,
+        )
     cells = {
         k: CellProfile(k, v["description"], {g: float(x) for g, x in (v.get("genes") or {}).items()}, v["source"])
         for k, v in _read_yaml("cells.yaml").items()

@@ -1,0 +1,70 @@
+"""``ferronet predict`` and ``ferronet profile score``: personalised predictions and gene-set scores."""
+
+from __future__ import annotations
+
+import warnings
+
+import click
+import numpy as np
+import pandas as pd
+
+from ferronet.cli.screen_commands import _write_table
+
+
+def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
+    for w in caught:
+        click.echo(f"warning: {w.message}", err=True)
+
+
+@click.command("predict")
+@click.option("--drug", required=True, help="Compound (e.g. ML210, erastin, RSL3).")
+@click.option("--expression", required=True, type=click.Path(), help="Samples x genes (CSV/TSV[.gz] or .h5ad).")
+@click.option("--mutations", type=click.Path(), help="Samples x genes, 0/1 (KEAP1, NFE2L2, TP53, PTEN, KRAS, CUL3).")
+@click.option("--proteins", type=click.Path(), help="Samples x proteins, log2 relative abundance.")
+@click.option("--cell", default=None, help="Base cell profile (default: the default cancer cell).")
+@click.option("--no-axes", is_flag=True, help="Skip the per-axis explanation columns (6x faster).")
+@click.option("--out", help="Output table (.tsv default; .csv or .json by suffix); default stdout.")
+@click.option("--scheduler", help="Dask scheduler address (default: this process).")
+def predict_cmd(drug, expression, mutations, proteins, cell, no_axes, out, scheduler) -> None:  # type: ignore[no-untyped-def]
+    """Predict each sample's resistance to a drug from its profile (score: mean viability; higher = more resistant)."""
+    from ferronet.profile.io import read_samples
+    from ferronet.profile.personalise import predict
+
+    expr = read_samples(expression, "expression")
+    muts = read_samples(mutations, "mutations", binary=True) if mutations else None
+    prot = read_samples(proteins, "proteins") if proteins else None
+    for name, frame in (("mutations", muts), ("proteins", prot)):
+        if frame is not None:
+            unknown = [s for s in frame.index if s not in expr.index]
+            if unknown:
+                click.echo(f"warning: {len(unknown)} {name} sample(s) not in the expression table are ignored: "
+                           f"{', '.join(unknown[:10])}", err=True)  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = predict(drug, expr, muts, prot, cell=cell, axes=not no_axes, scheduler=scheduler)
+    _echo_warnings(caught)
+    _write_table(table, out)
+
+
+@click.group("profile")
+def profile_group() -> None:
+    """Gene-set scores of samples (gene sets from the knowledge base)."""
+
+
+@profile_group.command("score")
+@click.option("--expression", required=True, type=click.Path(), help="Samples x genes (CSV/TSV[.gz] or .h5ad).")
+@click.option("--method", type=click.Choice(["mean", "zscore", "ulm", "ssgsea"]), default="ulm", show_default=True)
+@click.option("--out", help="Output table (.tsv, .csv, .json); default stdout.")
+def profile_score(expression, method, out) -> None:  # type: ignore[no-untyped-def]
+    """Score drivers, suppressors, NRF2 targets and each axis per sample."""
+    from ferronet.profile.genesets import gene_sets
+    from ferronet.profile.io import read_samples
+    from ferronet.profile.scoring import score_sets
+
+    expr = read_samples(expression, "expression")
+    scores, missing = score_sets(expr.to_numpy(float), list(expr.columns), gene_sets(), method)
+    for name, genes in missing.items():
+        if genes:
+            click.echo(f"warning: set {name}: {len(genes)} gene(s) not in the table", err=True)
+    table = pd.DataFrame({"sample": list(expr.index), **{k: np.round(v, 6) for k, v in scores.items()}})
+    _write_table(table, out)

@@ -1,0 +1,111 @@
+"""Reading sample tables: CSV/TSV (optionally gzipped) or .h5ad; samples as rows, genes as columns.
+
+Every problem is reported at once with file and line; nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ferronet.errors import FerronetError, Problem, ValidationError
+
+
+def _open_text(path: Path) -> str:
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _read_h5ad(path: Path) -> pd.DataFrame:
+    try:
+        import anndata
+    except ImportError:  # pragma: no cover - optional dependency
+        raise FerronetError(f"{path.name}: reading .h5ad needs the 'anndata' package (pip install anndata)") from None
+    ad = anndata.read_h5ad(path)
+    x = ad.X.toarray() if hasattr(ad.X, "toarray") else np.asarray(ad.X)
+    return pd.DataFrame(x, index=[str(i) for i in ad.obs_names], columns=[str(c) for c in ad.var_names])
+
+
+def read_samples(path: str | Path, kind: str = "expression", binary: bool = False) -> pd.DataFrame:
+    """A samples x genes table of numbers. ``binary`` requires 0/1 values (mutations)."""
+    path = Path(path)
+    if not path.exists():
+        raise FerronetError(f"{kind} file not found: {path}")
+    if path.suffix == ".h5ad":
+        return _read_h5ad(path)
+    text = _open_text(path)
+    first = text.splitlines()[0] if text else ""
+    delim = "\t" if first.count("\t") >= first.count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+    if len(rows) < 2:
+        raise ValidationError([Problem(path.name, 1, "", f"{kind} table needs a header and at least one sample")])
+    header = [h.strip() for h in rows[0]]
+    genes = header[1:]
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for j, g in enumerate(genes):
+        if not g:
+            problems.append(Problem(path.name, 1, f"column {j + 2}", "empty gene name"))
+        elif g in seen:
+            problems.append(Problem(path.name, 1, g, f"gene appears twice (columns {seen[g] + 2} and {j + 2})"))
+        seen.setdefault(g, j)
+    samples: list[str] = []
+    values = np.full((len(rows) - 1, len(genes)), np.nan)
+    sample_line: dict[str, int] = {}
+    for i, row in enumerate(rows[1:], start=2):
+        if not row or not any(c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            problems.append(Problem(path.name, i, "", f"expected {len(header)} fields, found {len(row)}"))
+            continue
+        sid = row[0].strip()
+        if sid in sample_line:
+            problems.append(Problem(path.name, i, sid, f"sample id appears twice (also line {sample_line[sid]})"))
+        sample_line.setdefault(sid, i)
+        samples.append(sid)
+        bad = []
+        for j, cell in enumerate(row[1:]):
+            try:
+                v = float(cell)
+            except ValueError:
+                bad.append(f"{genes[j]}='{cell}'")
+                continue
+            if math.isnan(v) or math.isinf(v):
+                bad.append(f"{genes[j]}={cell or 'empty'}")
+            elif binary and v not in (0.0, 1.0):
+                bad.append(f"{genes[j]}={cell} (mutations must be 0 or 1)")
+            values[len(samples) - 1, j] = v
+        if bad:
+            shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+            problems.append(Problem(path.name, i, sid, f"non-numeric or missing value(s): {shown}"))
+    _check_orientation(path.name, header, samples, problems)
+    if problems:
+        raise ValidationError(problems)
+    return pd.DataFrame(values[: len(samples)], index=samples, columns=genes)
+
+
+def _looks_like_gene(name: str) -> bool:
+    return name.isupper() and name.replace("-", "").isalnum() and any(c.isalpha() for c in name) and len(name) <= 12
+
+
+def _check_orientation(fname: str, header: list[str], samples: list[str], problems: list[Problem]) -> None:
+    """Genes down the first column and samples across is the commonest mistake: say so plainly."""
+    from ferronet.model.network import load_model
+
+    nodes = set(load_model().nodes)
+    in_rows = sum(s in nodes for s in samples)
+    in_cols = sum(h in nodes for h in header[1:])
+    if in_rows >= 3 and in_rows > in_cols:
+        problems.insert(0, Problem(fname, 1, "", f"samples appear to be columns: {in_rows} first-column entries are "
+                                   "gene symbols. Put samples as rows and genes as columns (transpose the table)."))  # fmt: skip

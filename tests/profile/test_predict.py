@@ -1,0 +1,85 @@
+"""`ferronet predict`: personalisation, output format, and the bad inputs of the issue."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from ferronet.profile.io import read_samples
+from ferronet.profile.personalise import personalise, predict
+
+
+def _cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "ferronet.cli.main", *args], capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.fixture
+def expr_file(tmp_path):
+    p = tmp_path / "expr.tsv.gz"
+    rows = ["sample\tAIFM2\tGPX4\tACSL4\tSLC7A11\tNQO1", "hi FSP1\t3\t0\t0\t0\t0", "low FSP1\t-3\t0\t0\t0\t0",
+            "007\t0\t0\t0\t0\t0", "ACSL4-high\t0\t0\t3\t0\t0"]  # fmt: skip
+    p.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode()))
+    return p
+
+
+def test_predict_cli_output(expr_file, tmp_path):
+    muts = tmp_path / "muts.csv"
+    muts.write_text("sample,KEAP1,TP53\nhi FSP1,0,1\nlow FSP1,1,0\n007,0,0\nACSL4-high,0,0\n")
+    out = tmp_path / "pred.tsv"
+    proc = _cli(
+        "predict", "--drug", "ML210", "--expression", str(expr_file), "--mutations", str(muts), "--out", str(out)
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "warning:" in proc.stderr and "model genes are missing" in proc.stderr
+    t = pd.read_csv(out, sep="\t", dtype={"sample": str})
+    assert t["sample"].tolist() == ["hi FSP1", "low FSP1", "007", "ACSL4-high"]  # ids exactly as given
+    assert {"score", "axis_GPX4_GSH", "axis_FSP1", "axis_iron", "axis_lipid", "axis_NRF2"} <= set(t.columns)
+    s = t.set_index("sample")["score"]
+    assert s["hi FSP1"] > s["007"] > s["ACSL4-high"]  # FSP1 protects, ACSL4 sensitises (GPX4 inhibitor)
+    assert t.set_index("sample").loc["hi FSP1", "axis_FSP1"] > 0
+
+
+def test_keap1_mutation_raises_resistance():
+    expr = pd.DataFrame({"AIFM2": [0.0, 0.0, 0.0], "GPX4": [0.0, 0.0, 0.0]}, index=["wt", "mut", "x"])
+    muts = pd.DataFrame({"KEAP1": [0, 1, 0]}, index=["wt", "mut", "x"])
+    t = predict("ML210", expr, muts, progress=False, axes=False).set_index("sample")
+    assert t.loc["mut", "score"] > t.loc["wt", "score"]
+
+
+def test_proteins_override_mrna():
+    expr = pd.DataFrame({"AIFM2": [0.0, 0.0, 0.0]}, index=["a", "b", "c"])
+    prot = pd.DataFrame({"AIFM2": [2.0, -2.0, float("nan")]}, index=["a", "b", "c"])
+    p = personalise(expr, proteins=prot)
+    assert p.levels[0]["AIFM2"] == pytest.approx(4.0) and p.levels[1]["AIFM2"] == pytest.approx(0.25)
+    assert p.levels[2]["AIFM2"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("sample,AIFM2,GPX4\na,1,x\nb,nan,2\n", "non-numeric or missing"),
+        ("sample,AIFM2,AIFM2\na,1,2\n", "gene appears twice"),
+        ("sample,AIFM2\na,1\na,2\n", "sample id appears twice"),
+        ("gene,s1,s2,s3\nGPX4,1,2,3\nAIFM2,1,2,3\nACSL4,1,2,3\n", "samples appear to be columns"),
+        ("sample,KEAP1\na,2\n", "must be 0 or 1"),
+    ],
+)
+def test_bad_tables_are_reported(tmp_path, content, message):
+    p = tmp_path / "t.csv"
+    p.write_text(content)
+    binary = "KEAP1" in content
+    with pytest.raises(Exception, match=message):
+        read_samples(p, "mutations" if binary else "expression", binary=binary)
+
+
+def test_no_model_gene_is_an_error(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("sample,FOO,BAR\na,1,2\nb,2,3\n")
+    proc = _cli("predict", "--drug", "ML210", "--expression", str(p))
+    assert proc.returncode == 2 and "no model gene found" in proc.stderr and "Traceback" not in proc.stderr
