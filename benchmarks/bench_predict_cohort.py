@@ -10,7 +10,6 @@ import time
 import warnings
 
 from ctrp_data import load
-
 from ferronet.profile.personalise import predict
 
 
@@ -30,8 +29,10 @@ def main() -> None:
         table = predict(args.drug, cohort, axes=not args.no_axes, scheduler=args.scheduler, progress=False)
     dt = time.perf_counter() - t0
     ok = (table.status == "ok").sum()
-    print(f"{args.n} samples, {args.drug}, axes={'no' if args.no_axes else 'yes'}: {dt:.1f} s "
-          f"({args.n / dt:.1f} samples/s; {ok} ok)")  # fmt: skip
+    print(
+        f"{args.n} samples, {args.drug}, axes={'no' if args.no_axes else 'yes'}: {dt:.1f} s "
+        f"({args.n / dt:.1f} samples/s; {ok} ok)"
+    )
 
 
 if __name__ == "__main__":

@@ -17,9 +17,9 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from ctrp_data import NRF2_PANEL, load
 from scipy.stats import spearmanr
 
+from ctrp_data import NRF2_PANEL, load
 from ferronet.profile.personalise import predict
 
 
@@ -49,8 +49,10 @@ def main() -> None:
     expr = data["expression"].loc[lines]
     muts = data["mutations"].reindex(lines)
     prot = data["proteins"].reindex(lines)
-    print(f"{args.drug}: {len(lines)} cell lines with AUC and expression "
-          f"({muts.notna().all(axis=1).sum()} with alterations, {prot.notna().any(axis=1).sum()} with proteomics)")  # fmt: skip
+    print(
+        f"{args.drug}: {len(lines)} cell lines with AUC and expression "
+        f"({muts.notna().all(axis=1).sum()} with alterations, {prot.notna().any(axis=1).sum()} with proteomics)"
+    )
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -69,8 +71,10 @@ def main() -> None:
     for k, v in res.items():
         print(f"  Spearman {k:32s} {v:+.3f}")
     axes = [c for c in pred.columns if c.startswith("axis_")]
-    print("  Spearman of each axis column with AUC: "
-          + ", ".join(f"{c[5:]} {spearmanr(pred.loc[lines, c], y).statistic:+.2f}" for c in axes))  # fmt: skip
+    print(
+        "  Spearman of each axis column with AUC: "
+        + ", ".join(f"{c[5:]} {spearmanr(pred.loc[lines, c], y).statistic:+.2f}" for c in axes)
+    )
 
 
 if __name__ == "__main__":

@@ -21,8 +21,10 @@ def main() -> None:
     table = gene_scan(model, actions=["knockout"], drugs=DRUGS, progress=False)
     t_scan = time.perf_counter() - t0
     n_ok = int((table.status == "ok").sum())
-    print(f"single knockouts x {len(DRUGS)} drugs: {len(table)} conditions in {t_scan:.1f} s "
-          f"({len(table) / t_scan:.0f} conditions/s; {n_ok} ok)")  # fmt: skip
+    print(
+        f"single knockouts x {len(DRUGS)} drugs: {len(table)} conditions in {t_scan:.1f} s "
+        f"({len(table) / t_scan:.0f} conditions/s; {n_ok} ok)"
+    )
     pairs = list(combinations(PAIR_DRUGS, 2))[:20]
     t0 = time.perf_counter()
     n_wells = 0
@@ -32,8 +34,10 @@ def main() -> None:
         n_wells += res.response.size
         best.append((res.scores()["Bliss"], a, b))
     t_combo = time.perf_counter() - t0
-    print(f"10x10 dose matrices for {len(pairs)} pairs: {n_wells} wells + synergy in {t_combo:.1f} s "
-          f"({n_wells / t_combo:.0f} wells/s)")  # fmt: skip
+    print(
+        f"10x10 dose matrices for {len(pairs)} pairs: {n_wells} wells + synergy in {t_combo:.1f} s "
+        f"({n_wells / t_combo:.0f} wells/s)"
+    )
     for s, a, b in sorted(best, reverse=True)[:5]:
         print(f"  most synergistic (Bliss): {a} + {b}: {s:+.3f}")
 

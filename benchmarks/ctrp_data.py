@@ -9,10 +9,37 @@ import pandas as pd
 
 SHARED = Path(os.environ.get("FERRONET_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 EXT = SHARED / "data" / "external"
-MUTATION_FEATURES = {"KEAP1": ["KEAP1_mut"], "CUL3": ["CUL3_mut"], "NFE2L2": ["NFE2L2_mut"], "TP53": ["TP53_mut"],
-                     "PTEN": ["PTEN_mut", "PTEN_del"], "KRAS": ["KRAS_mut"]}  # fmt: skip
-NRF2_PANEL = ["NQO1", "GCLM", "GCLC", "TXNRD1", "AKR1C1", "AKR1C2", "AKR1C3", "AKR1B10", "G6PD", "PGD", "ME1", "TKT",
-              "HMOX1", "SLC7A11", "ABCC2", "ABCC3", "OSGIN1", "GPX2", "CBR1", "FTL", "FTH1"]  # fmt: skip
+MUTATION_FEATURES = {
+    "KEAP1": ["KEAP1_mut"],
+    "CUL3": ["CUL3_mut"],
+    "NFE2L2": ["NFE2L2_mut"],
+    "TP53": ["TP53_mut"],
+    "PTEN": ["PTEN_mut", "PTEN_del"],
+    "KRAS": ["KRAS_mut"],
+}
+NRF2_PANEL = [
+    "NQO1",
+    "GCLM",
+    "GCLC",
+    "TXNRD1",
+    "AKR1C1",
+    "AKR1C2",
+    "AKR1C3",
+    "AKR1B10",
+    "G6PD",
+    "PGD",
+    "ME1",
+    "TKT",
+    "HMOX1",
+    "SLC7A11",
+    "ABCC2",
+    "ABCC3",
+    "OSGIN1",
+    "GPX2",
+    "CBR1",
+    "FTL",
+    "FTH1",
+]
 
 
 def load() -> dict[str, pd.DataFrame]:

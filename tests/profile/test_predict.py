@@ -22,8 +22,13 @@ def _cli(*args):
 @pytest.fixture
 def expr_file(tmp_path):
     p = tmp_path / "expr.tsv.gz"
-    rows = ["sample\tAIFM2\tGPX4\tACSL4\tSLC7A11\tNQO1", "hi FSP1\t3\t0\t0\t0\t0", "low FSP1\t-3\t0\t0\t0\t0",
-            "007\t0\t0\t0\t0\t0", "ACSL4-high\t0\t0\t3\t0\t0"]  # fmt: skip
+    rows = [
+        "sample\tAIFM2\tGPX4\tACSL4\tSLC7A11\tNQO1",
+        "hi FSP1\t3\t0\t0\t0\t0",
+        "low FSP1\t-3\t0\t0\t0\t0",
+        "007\t0\t0\t0\t0\t0",
+        "ACSL4-high\t0\t0\t3\t0\t0",
+    ]
     p.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode()))
     return p
 

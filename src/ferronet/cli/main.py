@@ -14,8 +14,8 @@ import numpy as np
 
 from ferronet import __version__
 from ferronet.cli.kb_commands import kb_group
-from ferronet.cli.profile_commands import predict_cmd, profile_group
 from ferronet.cli.output import echo_json, echo_table
+from ferronet.cli.profile_commands import predict_cmd, profile_group
 from ferronet.cli.screen_commands import recommend_cmd, report_cmd, screen_group
 from ferronet.errors import FerronetError
 from ferronet.model import load_model
@@ -241,6 +241,17 @@ def tour() -> None:
         "\nNext: `ferronet kb show GPX4`, `ferronet simulate -p RSL3 --plot rsl3.png`, "
         "`ferronet check <observations.yaml>`."
     )
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+def serve(host: str, port: int) -> None:
+    """Start the web app (pages and JSON API; OpenAPI document at /openapi.json)."""
+    from ferronet.web.app import serve as run
+
+    click.echo(f"ferronet web app on http://{host}:{port}  (Ctrl-C to stop)")
+    run(host, port)
 
 
 def main() -> None:

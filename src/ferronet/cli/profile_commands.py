@@ -25,7 +25,7 @@ def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
 @click.option("--no-axes", is_flag=True, help="Skip the per-axis explanation columns (6x faster).")
 @click.option("--out", help="Output table (.tsv default; .csv or .json by suffix); default stdout.")
 @click.option("--scheduler", help="Dask scheduler address (default: this process).")
-def predict_cmd(drug, expression, mutations, proteins, cell, no_axes, out, scheduler) -> None:  # type: ignore[no-untyped-def]
+def predict_cmd(drug, expression, mutations, proteins, cell, no_axes, out, scheduler) -> None:
     """Predict each sample's resistance to a drug from its profile (score: mean viability; higher = more resistant)."""
     from ferronet.profile.io import read_samples
     from ferronet.profile.personalise import predict
@@ -37,8 +37,11 @@ def predict_cmd(drug, expression, mutations, proteins, cell, no_axes, out, sched
         if frame is not None:
             unknown = [s for s in frame.index if s not in expr.index]
             if unknown:
-                click.echo(f"warning: {len(unknown)} {name} sample(s) not in the expression table are ignored: "
-                           f"{', '.join(unknown[:10])}", err=True)  # fmt: skip
+                click.echo(
+                    f"warning: {len(unknown)} {name} sample(s) not in the expression table are ignored: "
+                    f"{', '.join(unknown[:10])}",
+                    err=True,
+                )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         table = predict(drug, expr, muts, prot, cell=cell, axes=not no_axes, scheduler=scheduler)
@@ -55,7 +58,7 @@ def profile_group() -> None:
 @click.option("--expression", required=True, type=click.Path(), help="Samples x genes (CSV/TSV[.gz] or .h5ad).")
 @click.option("--method", type=click.Choice(["mean", "zscore", "ulm", "ssgsea"]), default="ulm", show_default=True)
 @click.option("--out", help="Output table (.tsv, .csv, .json); default stdout.")
-def profile_score(expression, method, out) -> None:  # type: ignore[no-untyped-def]
+def profile_score(expression, method, out) -> None:
     """Score drivers, suppressors, NRF2 targets and each axis per sample."""
     from ferronet.profile.genesets import gene_sets
     from ferronet.profile.io import read_samples

@@ -107,5 +107,13 @@ def _check_orientation(fname: str, header: list[str], samples: list[str], proble
     in_rows = sum(s in nodes for s in samples)
     in_cols = sum(h in nodes for h in header[1:])
     if in_rows >= 3 and in_rows > in_cols:
-        problems.insert(0, Problem(fname, 1, "", f"samples appear to be columns: {in_rows} first-column entries are "
-                                   "gene symbols. Put samples as rows and genes as columns (transpose the table)."))  # fmt: skip
+        problems.insert(
+            0,
+            Problem(
+                fname,
+                1,
+                "",
+                f"samples appear to be columns: {in_rows} first-column entries are "
+                "gene symbols. Put samples as rows and genes as columns (transpose the table).",
+            ),
+        )

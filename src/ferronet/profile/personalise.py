@@ -24,14 +24,68 @@ from ferronet.sim.conditions import Condition
 
 #: enzymes and transporters whose amount sets their activity (signalling nodes are not set from mRNA)
 PERSONALISED = (
-    "SLC7A11", "SLC3A2", "GCLC", "GCLM", "GSS", "GSR", "G6PD", "GPX4", "AIFM2", "DHODH", "GCH1", "NQO1",
-    "TFRC", "FTH1", "FTL", "NCOA4", "HERC2", "SLC40A1", "HMOX1", "FECH", "ABCB6", "MT1G", "NFS1", "PIR",
-    "ACSL4", "LPCAT3", "ALOX5", "ALOX12", "ALOX15", "POR", "SCD", "ACSL3", "MGST1", "ALDH1A1", "ALDH3A1",
+    "SLC7A11",
+    "SLC3A2",
+    "GCLC",
+    "GCLM",
+    "GSS",
+    "GSR",
+    "G6PD",
+    "GPX4",
+    "AIFM2",
+    "DHODH",
+    "GCH1",
+    "NQO1",
+    "TFRC",
+    "FTH1",
+    "FTL",
+    "NCOA4",
+    "HERC2",
+    "SLC40A1",
+    "HMOX1",
+    "FECH",
+    "ABCB6",
+    "MT1G",
+    "NFS1",
+    "PIR",
+    "ACSL4",
+    "LPCAT3",
+    "ALOX5",
+    "ALOX12",
+    "ALOX15",
+    "POR",
+    "SCD",
+    "ACSL3",
+    "MGST1",
+    "ALDH1A1",
+    "ALDH3A1",
     "ACACA",
-)  # fmt: skip
+)
 #: NRF2 activity is read from the expression of its targets (a transcriptional footprint), not from NFE2L2 mRNA
-NRF2_FOOTPRINT = ("NQO1", "GCLM", "GCLC", "TXNRD1", "SRXN1", "AKR1C1", "AKR1C2", "AKR1C3", "AKR1B10", "G6PD", "PGD",
-                  "ME1", "TKT", "HMOX1", "SLC7A11", "ABCC2", "ABCC3", "OSGIN1", "GPX2", "CBR1", "FTL", "FTH1")  # fmt: skip
+NRF2_FOOTPRINT = (
+    "NQO1",
+    "GCLM",
+    "GCLC",
+    "TXNRD1",
+    "SRXN1",
+    "AKR1C1",
+    "AKR1C2",
+    "AKR1C3",
+    "AKR1B10",
+    "G6PD",
+    "PGD",
+    "ME1",
+    "TKT",
+    "HMOX1",
+    "SLC7A11",
+    "ABCC2",
+    "ABCC3",
+    "OSGIN1",
+    "GPX2",
+    "CBR1",
+    "FTL",
+    "FTH1",
+)
 #: relative level of the node in a mutant tumour (loss-of-function alleles keep some activity)
 MUTATION_LEVELS = {"KEAP1": 0.1, "CUL3": 0.3, "TP53": 0.2, "PTEN": 0.1, "NFE2L2": 3.0, "KRAS": 2.0}
 #: axis -> model genes (explanation columns); NRF2 = the mutations of the KEAP1-NRF2 pathway
@@ -39,10 +93,22 @@ AXIS_GENES: dict[str, tuple[str, ...]] = {
     "GPX4_GSH": ("SLC7A11", "SLC3A2", "GCLC", "GCLM", "GSS", "GSR", "G6PD", "GPX4"),
     "FSP1": ("AIFM2", "DHODH", "GCH1", "NQO1"),
     "iron": ("TFRC", "FTH1", "FTL", "NCOA4", "HERC2", "SLC40A1", "HMOX1", "FECH", "ABCB6", "MT1G", "NFS1", "PIR"),
-    "lipid": ("ACSL4", "LPCAT3", "ALOX5", "ALOX12", "ALOX15", "POR", "SCD", "ACSL3", "MGST1", "ALDH1A1", "ALDH3A1",
-              "ACACA"),
+    "lipid": (
+        "ACSL4",
+        "LPCAT3",
+        "ALOX5",
+        "ALOX12",
+        "ALOX15",
+        "POR",
+        "SCD",
+        "ACSL3",
+        "MGST1",
+        "ALDH1A1",
+        "ALDH3A1",
+        "ACACA",
+    ),
     "NRF2": ("KEAP1", "CUL3", "NFE2L2"),
-}  # fmt: skip
+}
 assert set(AXIS_SETS) <= set(AXIS_GENES)
 
 

@@ -6,7 +6,7 @@ returns one score per sample. Genes of a set missing from the matrix are ignored
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,7 +85,7 @@ def ssgsea(x: np.ndarray, idx: np.ndarray, alpha: float = 0.25) -> np.ndarray:
 
 
 def score_sets(
-    x: np.ndarray, genes: Sequence[str], sets: dict[str, Sequence[str]], method: str = "mean"
+    x: np.ndarray, genes: Sequence[str], sets: Mapping[str, Sequence[str]], method: str = "mean"
 ) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
     """Scores per set, and the genes of each set that were missing."""
     if method not in METHODS:
