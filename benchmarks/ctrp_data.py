@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ferronet.profile.personalise import NRF2_FOOTPRINT
+
 SHARED = Path(os.environ.get("FERRONET_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 EXT = SHARED / "data" / "external"
 MUTATION_FEATURES = {
@@ -17,29 +19,8 @@ MUTATION_FEATURES = {
     "PTEN": ["PTEN_mut", "PTEN_del"],
     "KRAS": ["KRAS_mut"],
 }
-NRF2_PANEL = [
-    "NQO1",
-    "GCLM",
-    "GCLC",
-    "TXNRD1",
-    "AKR1C1",
-    "AKR1C2",
-    "AKR1C3",
-    "AKR1B10",
-    "G6PD",
-    "PGD",
-    "ME1",
-    "TKT",
-    "HMOX1",
-    "SLC7A11",
-    "ABCC2",
-    "ABCC3",
-    "OSGIN1",
-    "GPX2",
-    "CBR1",
-    "FTL",
-    "FTH1",
-]
+#: the NRF2 panel of the baseline (canonical NRF2/ARE targets): the same list ferronet reads NRF2 activity from
+NRF2_PANEL = list(NRF2_FOOTPRINT)
 
 
 def load() -> dict[str, pd.DataFrame]:

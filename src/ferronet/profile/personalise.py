@@ -22,45 +22,6 @@ from ferronet.profile.genesets import AXIS_SETS
 from ferronet.screen.runner import run_conditions
 from ferronet.sim.conditions import Condition
 
-#: enzymes and transporters whose amount sets their activity (signalling nodes are not set from mRNA)
-PERSONALISED = (
-    "SLC7A11",
-    "SLC3A2",
-    "GCLC",
-    "GCLM",
-    "GSS",
-    "GSR",
-    "G6PD",
-    "GPX4",
-    "AIFM2",
-    "DHODH",
-    "GCH1",
-    "NQO1",
-    "TFRC",
-    "FTH1",
-    "FTL",
-    "NCOA4",
-    "HERC2",
-    "SLC40A1",
-    "HMOX1",
-    "FECH",
-    "ABCB6",
-    "MT1G",
-    "NFS1",
-    "PIR",
-    "ACSL4",
-    "LPCAT3",
-    "ALOX5",
-    "ALOX12",
-    "ALOX15",
-    "POR",
-    "SCD",
-    "ACSL3",
-    "MGST1",
-    "ALDH1A1",
-    "ALDH3A1",
-    "ACACA",
-)
 #: NRF2 activity is read from the expression of its targets (a transcriptional footprint), not from NFE2L2 mRNA
 NRF2_FOOTPRINT = (
     "NQO1",
@@ -110,6 +71,8 @@ AXIS_GENES: dict[str, tuple[str, ...]] = {
     "NRF2": ("KEAP1", "CUL3", "NFE2L2"),
 }
 assert set(AXIS_SETS) <= set(AXIS_GENES)
+#: enzymes and transporters whose amount sets their activity (signalling nodes are not set from mRNA)
+PERSONALISED = tuple(g for axis, genes in AXIS_GENES.items() if axis != "NRF2" for g in genes)
 
 
 @dataclass

@@ -81,51 +81,42 @@ SIMULATED_EFFECT = 0.02
 PRIOR = {"same therapy and cancer": 0.3, "same therapy": 0.2, "same therapy class": 0.1, "other context": 0.05}
 
 
-def _prior(
-    kb: KnowledgeBase, name: str, targets: Sequence[str], therapy: str, cancer: str | None, hidden: set[str]
-) -> float:
-    """Literature prior: the strongest documented use of this intervention (hidden strategies excluded)."""
+def _context(s: Strategy, therapy: str, cancer: str | None, therapy_class: str) -> str:
+    """How close a documented strategy's context is to the question (a key of :data:`PRIOR`)."""
+    if s.therapy == therapy:
+        return "same therapy and cancer" if s.cancer == cancer else "same therapy"
+    return "same therapy class" if s.therapy_class == therapy_class else "other context"
+
+
+def _priors(
+    kb: KnowledgeBase, therapy: str, cancer: str | None, hidden: set[str]
+) -> tuple[dict[tuple[str, ...], float], dict[str, float]]:
+    """Literature priors from the documented strategies (hidden ones excluded): per agent (and per single
+    target) the strongest documented use, and per axis the closest documented reversal (:data:`AXIS_PRIOR`)."""
     therapy_class = next((s.therapy_class for s in kb.strategies if s.therapy == therapy), "")
-    best = 0.0
+    by_agent: dict[tuple[str, ...], float] = {}
+    by_axis: dict[str, float] = {}
     for s in kb.strategies:
         if s.id in hidden:
             continue
-        agent = s.agent.partition(":")[0]
-        if agent != name and not (set(targets) & set(s.agent_target) and len(targets) == 1):
-            continue
-        if s.therapy == therapy and s.cancer == cancer:
-            w = PRIOR["same therapy and cancer"]
-        elif s.therapy == therapy:
-            w = PRIOR["same therapy"]
-        elif s.therapy_class == therapy_class:
-            w = PRIOR["same therapy class"]
-        else:
-            w = PRIOR["other context"]
-        best = max(best, w)
+        ctx = _context(s, therapy, cancer, therapy_class)
+        for key in [("agent", s.agent.partition(":")[0]), *(("target", t) for t in s.agent_target)]:
+            by_agent[key] = max(by_agent.get(key, 0.0), PRIOR[ctx])
+        if ctx in AXIS_PRIOR:
+            by_axis[s.axis] = max(by_axis.get(s.axis, 0.0), AXIS_PRIOR[ctx])
+    return by_agent, by_axis
+
+
+def _prior(by_agent: dict[tuple[str, ...], float], name: str, targets: Sequence[str]) -> float:
+    """The strongest documented use of this intervention, or of its only target."""
+    best = by_agent.get(("agent", name), 0.0)
+    if len(targets) == 1:
+        best = max(best, by_agent.get(("target", targets[0]), 0.0))
     return best
 
 
 #: weight of a documented strategy on the same axis (any agent), by closeness of context
 AXIS_PRIOR = {"same therapy and cancer": 0.15, "same therapy": 0.1, "same therapy class": 0.05}
-
-
-def _axis_prior(kb: KnowledgeBase, therapy: str, cancer: str | None, hidden: set[str]) -> dict[str, float]:
-    """Literature prior per axis: axes on which resistance to this therapy has been reversed before."""
-    therapy_class = next((s.therapy_class for s in kb.strategies if s.therapy == therapy), "")
-    out: dict[str, float] = {}
-    for s in kb.strategies:
-        if s.id in hidden:
-            continue
-        if s.therapy == therapy and s.cancer == cancer:
-            w = AXIS_PRIOR["same therapy and cancer"]
-        elif s.therapy == therapy:
-            w = AXIS_PRIOR["same therapy"]
-        elif s.therapy_class == therapy_class:
-            w = AXIS_PRIOR["same therapy class"]
-        else:
-            continue
-        out[s.axis] = max(out.get(s.axis, 0.0), w)
-    return out
 
 
 @dataclass
@@ -326,7 +317,7 @@ def recommend(
             conds.append(Condition.parse(m, [*state, *pert]))
         values, _ = run_conditions(conds, ["ferroptosis", "lipid_peroxidation"], scheduler, progress, desc="recommend")
     death, lipid = values["ferroptosis"], values["lipid_peroxidation"]
-    axis_prior = _axis_prior(kb, tid, cid, hide)
+    by_agent, axis_prior = _priors(kb, tid, cid, hide)
     base_t, base_0 = float(death[0]), float(death[1])
     recs = []
     for k, (name, _, targets, is_gene) in enumerate(candidates):
@@ -336,7 +327,7 @@ def recommend(
         expected = base_0 + e_t + e_x - e_t * e_x
         restoration, bliss = both - base_t, both - expected
         axis = _axis(kb, targets, effects.get(name, []))
-        prior = _prior(kb, name.partition(":")[0], targets, tid, cid, hide) + axis_prior.get(axis, 0.0)
+        prior = _prior(by_agent, name.partition(":")[0], targets) + axis_prior.get(axis, 0.0)
         nudge = 0.01 * float(np.log10(max(lipid[2 + 2 * k], 1e-9) / max(lipid[0], 1e-9)))
         support, contra, refs = _evidence(kb, name.partition(":")[0], targets, is_gene, tid, cid, hide)
         simulated = restoration + bliss > SIMULATED_EFFECT
