@@ -9,6 +9,7 @@ import io
 import os
 import tempfile
 import threading
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -103,7 +104,7 @@ def create_app() -> FastAPI:
 
     # ---- JSON API -------------------------------------------------------------------------------------------
     @app.get("/api/search", tags=["knowledge base"])
-    def api_search(q: str, limit: int = 30) -> list[dict[str, str]]:
+    async def api_search(q: str, limit: int = 30) -> list[dict[str, str]]:
         """Genes, aliases, compounds, cancers and strategies matching ``q``."""
         if not q.strip() or len(q) > 80:
             raise FerronetError("query must be 1 to 80 characters")
@@ -143,29 +144,32 @@ def create_app() -> FastAPI:
             ],
         }
 
-    @app.post("/api/simulate", tags=["model"])
-    def api_simulate(req: SimulateRequest) -> dict[str, Any]:
-        """A 24 h exposure of a cell to perturbations, next to the untreated cell: time courses and readouts."""
-        cond = Condition.parse(model, req.perturbations, req.cell)
-        names = [model.resolve_readout(r) for r in req.readouts] or [
-            "ferroptosis",
-            "lipid_peroxidation",
-            "GSH",
-            "labile_iron",
-        ]
+    @lru_cache(maxsize=256)
+    def simulated(cond: Condition, names: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, float]]:
+        """Simulations are deterministic: identical requests are answered from this cache."""
         conds = [Condition(cond.cell), cond]
         res = BatchEngine.for_model(model).run(conds)
         activity = {n: float(res.readout(n)[1]) for n in model.nodes}
         activity["ferroptosis"] = 1.0 + float(res.readout("ferroptosis")[1])
-        with state.lock:
-            state.last_state, state.last_label = activity, str(cond)
-        return {
+        body = {
             "conditions": [str(c) for c in conds],
             "times_h": res.times.tolist(),
             "timecourses": {n: res.timecourse(n).T.tolist() for n in names},
             "final": {n: res.readout(n).tolist() for n in names},
             "provenance": res.provenance,
         }
+        return body, activity
+
+    @app.post("/api/simulate", tags=["model"])
+    def api_simulate(req: SimulateRequest) -> dict[str, Any]:
+        """A 24 h exposure of a cell to perturbations, next to the untreated cell: time courses and readouts."""
+        cond = Condition.parse(model, req.perturbations, req.cell)
+        default = ("ferroptosis", "lipid_peroxidation", "GSH", "labile_iron")
+        names = tuple(model.resolve_readout(r) for r in req.readouts) or default
+        body, activity = simulated(cond, names)
+        with state.lock:
+            state.last_state, state.last_label = activity, str(cond)
+        return body
 
     @app.post("/api/dose-response", tags=["screens"])
     def api_dose_response(req: DoseResponseRequest) -> dict[str, Any]:
