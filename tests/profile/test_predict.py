@@ -88,3 +88,20 @@ def test_no_model_gene_is_an_error(tmp_path):
     p.write_text("sample,FOO,BAR\na,1,2\nb,2,3\n")
     proc = _cli("predict", "--drug", "ML210", "--expression", str(p))
     assert proc.returncode == 2 and "no model gene found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_h5ad_expression(tmp_path):
+    anndata = pytest.importorskip("anndata")
+    import numpy as np
+
+    ad = anndata.AnnData(
+        X=np.array([[2.0, 0.0], [-2.0, 0.0], [0.0, 1.0]]),
+        obs=pd.DataFrame(index=["s1", "s2", "s3"]),
+        var=pd.DataFrame(index=["AIFM2", "GPX4"]),
+    )
+    path = tmp_path / "expr.h5ad"
+    ad.write_h5ad(path)
+    frame = read_samples(path)
+    assert frame.index.tolist() == ["s1", "s2", "s3"] and frame.columns.tolist() == ["AIFM2", "GPX4"]
+    t = predict("ML210", frame, progress=False, axes=False).set_index("sample")
+    assert t.loc["s1", "score"] > t.loc["s2", "score"]

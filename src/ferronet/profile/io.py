@@ -43,7 +43,15 @@ def read_samples(path: str | Path, kind: str = "expression", binary: bool = Fals
     if not path.exists():
         raise FerronetError(f"{kind} file not found: {path}")
     if path.suffix == ".h5ad":
-        return _read_h5ad(path)
+        frame = _read_h5ad(path)
+        problems = [Problem(path.name, 0, g, "gene appears twice") for g in frame.columns[frame.columns.duplicated()]]
+        problems += [Problem(path.name, 0, x, "sample id appears twice") for x in frame.index[frame.index.duplicated()]]
+        bad = ~np.isfinite(frame.to_numpy(float))
+        for i, j in zip(*np.nonzero(bad), strict=True):
+            problems.append(Problem(path.name, 0, str(frame.index[i]), f"non-finite value for {frame.columns[j]}"))
+        if problems:
+            raise ValidationError(problems)
+        return frame
     text = _open_text(path)
     first = text.splitlines()[0] if text else ""
     delim = "\t" if first.count("\t") >= first.count(",") else ","
