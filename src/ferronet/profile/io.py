@@ -44,13 +44,7 @@ def read_samples(path: str | Path, kind: str = "expression", binary: bool = Fals
         raise FerronetError(f"{kind} file not found: {path}")
     if path.suffix == ".h5ad":
         frame = _read_h5ad(path)
-        problems = [Problem(path.name, 0, g, "gene appears twice") for g in frame.columns[frame.columns.duplicated()]]
-        problems += [Problem(path.name, 0, x, "sample id appears twice") for x in frame.index[frame.index.duplicated()]]
-        bad = ~np.isfinite(frame.to_numpy(float))
-        for i, j in zip(*np.nonzero(bad), strict=True):
-            problems.append(Problem(path.name, 0, str(frame.index[i]), f"non-finite value for {frame.columns[j]}"))
-        if problems:
-            raise ValidationError(problems)
+        _check_frame(path.name, frame)
         return frame
     text = _open_text(path)
     first = text.splitlines()[0] if text else ""
@@ -101,6 +95,16 @@ def read_samples(path: str | Path, kind: str = "expression", binary: bool = Fals
     if problems:
         raise ValidationError(problems)
     return pd.DataFrame(values[: len(samples)], index=samples, columns=genes)
+
+
+def _check_frame(fname: str, frame: pd.DataFrame) -> None:
+    """Duplicated genes or samples and non-finite values of an already-parsed table, all reported together."""
+    found = [Problem(fname, 0, g, "gene appears twice") for g in frame.columns[frame.columns.duplicated()]]
+    found += [Problem(fname, 0, x, "sample id appears twice") for x in frame.index[frame.index.duplicated()]]
+    for i, j in zip(*np.nonzero(~np.isfinite(frame.to_numpy(float))), strict=True):
+        found.append(Problem(fname, 0, str(frame.index[i]), f"non-finite value for {frame.columns[j]}"))
+    if found:
+        raise ValidationError(found)
 
 
 def _looks_like_gene(name: str) -> bool:
