@@ -107,10 +107,6 @@ def _check_frame(fname: str, frame: pd.DataFrame) -> None:
         raise ValidationError(found)
 
 
-def _looks_like_gene(name: str) -> bool:
-    return name.isupper() and name.replace("-", "").isalnum() and any(c.isalpha() for c in name) and len(name) <= 12
-
-
 def _check_orientation(fname: str, header: list[str], samples: list[str], problems: list[Problem]) -> None:
     """Genes down the first column and samples across is the commonest mistake: say so plainly."""
     from ferronet.model.network import load_model
