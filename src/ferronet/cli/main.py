@@ -80,9 +80,9 @@ def simulate(
         echo_table([[n, *(f"{x:.3g}" for x in v)] for n, v in values.items()], ["readout", *labels])
         click.echo("(ferroptosis: fraction of cells dead after 24 h; others relative to the untreated default cell)")
     if plot:
-        from ferronet.cli.plots import timecourses
+        from ferronet.report.figures import timecourses
 
-        timecourses(plot, result.times, {n: result.timecourse(n) for n in names}, labels)
+        timecourses(result.times, {n: result.timecourse(n) for n in names}, labels, plot)
         click.echo(f"wrote {plot}", err=True)
 
 
@@ -130,9 +130,9 @@ def dose_response(
             [[f"{d:.3g}", *(f"{curves[k][i]:.3f}" for k in arms)] for i, d in enumerate(grid)], ["dose_uM", *arms]
         )
     if plot:
-        from ferronet.cli.plots import dose_response as plot_dr
+        from ferronet.report.figures import dose_curves
 
-        plot_dr(plot, p.target, grid, curves, "fraction dead by ferroptosis (24 h)")
+        dose_curves(p.target, grid, curves, plot)
         click.echo(f"wrote {plot}", err=True)
 
 

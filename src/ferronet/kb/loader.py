@@ -106,11 +106,14 @@ def _check_integrity(rows: dict[str, list[Row]], problems: list[Problem]) -> Non
             if eid in ids:
                 problems.append(Problem(r.file, r.line, "id", f"duplicate id '{eid}' (also a {ids[eid]})"))
             ids[eid] = kind
+    by_norm: dict[str, list[str]] = {}
+    for eid in ids:
+        by_norm.setdefault(normalize(eid), []).append(eid)
     for table in ENTITY_TABLES:
         for r in rows[table]:
             for alias in split_list(r.values.get("aliases", "")):
                 key = normalize(alias)
-                owner = next((i for i in ids if normalize(i) == key and i != r.values["id"]), None)
+                owner = next((i for i in by_norm.get(key, []) if i != r.values["id"]), None)
                 if owner:
                     problems.append(Problem(r.file, r.line, "aliases", f"alias '{alias}' is the id of '{owner}'"))
                 elif key in keys and keys[key][0] != r.values["id"]:

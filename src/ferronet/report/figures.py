@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import matplotlib
@@ -64,10 +65,33 @@ def combo_figure(res: ComboResult, path: str | None = None) -> bytes:
     return save(fig, path)
 
 
+def timecourses(
+    times: np.ndarray, series: dict[str, np.ndarray], labels: Sequence[str], path: str | None = None
+) -> bytes:
+    """One panel per readout; one line per condition."""
+    n = len(series)
+    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.4), squeeze=False)
+    for ax, (name, values) in zip(axes[0], series.items(), strict=True):
+        for j, label in enumerate(labels):
+            ax.plot(times, values[:, j], label=label)
+        ax.set_title(name)
+        ax.set_xlabel("time (h)")
+        if name == "ferroptosis":
+            ax.set_ylim(-0.02, 1.02)
+            ax.set_ylabel("fraction of cells dead")
+        else:
+            ax.set_ylabel("relative to untreated default cell")
+    axes[0][0].legend(fontsize=7)
+    fig.tight_layout()
+    return save(fig, path)
+
+
 def dose_curves(drug: str, doses: np.ndarray, curves: dict[str, np.ndarray], path: str | None = None) -> bytes:
     fig, ax = plt.subplots(figsize=(5, 3.4))
+    positive = doses[doses > 0]
+    floor = positive.min() / 3 if len(positive) else 1e-3  # a zero dose is drawn a third below the lowest dose
     for label, y in curves.items():
-        ax.semilogx(np.maximum(doses, doses[doses > 0].min() / 3), y, marker="o", ms=3, label=label)
+        ax.semilogx(np.maximum(doses, floor), y, marker="o", ms=3, label=label)
     ax.set_xlabel(f"{drug} (uM)")
     ax.set_ylabel("fraction dead by ferroptosis (24 h)")
     ax.set_ylim(-0.02, 1.02)

