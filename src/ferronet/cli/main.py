@@ -50,22 +50,31 @@ cli.add_command(profile_group)
     help="Readout(s); default ferroptosis, lipid_peroxidation, GSH, labile_iron.",
 )
 @click.option("--compare/--no-compare", default=True, show_default=True, help="Also simulate the untreated cell.")
+@click.option("--hours", type=float, default=24.0, show_default=True, help="Length of the exposure (h).")
+@click.option("--pre", "pre", multiple=True, help="Present during pre-culture only, withdrawn at t = 0 (repeatable).")
+@click.option("--engine", default="batch", show_default=True, help="Simulation engine: batch or roadrunner.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Write time courses to this PNG.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (readouts, time courses, statuses, provenance).")
 def simulate(
     perturbations: tuple[str, ...],
     cell: str | None,
     readouts: tuple[str, ...],
     compare: bool,
+    hours: float,
+    pre: tuple[str, ...],
+    engine: str,
     plot: str | None,
     as_json: bool,
 ) -> None:
-    """Simulate a 24 h exposure of a cell to perturbations."""
+    """Simulate an exposure (24 h by default) of a cell to perturbations, after pre-culture to equilibrium."""
+    from ferronet.sim import Protocol, get_simulator
+
     model = load_model()
+    protocol = Protocol(pre=tuple(pre), hours=hours)
     cond = Condition.parse(model, list(perturbations), cell)
     names = [model.resolve_readout(r) for r in readouts] or ["ferroptosis", "lipid_peroxidation", "GSH", "labile_iron"]
     conds = [Condition(cond.cell), cond] if compare and cond.perturbations else [cond]
-    result = BatchEngine.for_model(model).run(conds)
+    result = get_simulator(model, engine).run(conds, protocol)
     labels = [str(c) for c in conds]
     values = {n: result.readout(n) for n in names}
     if as_json:
@@ -73,12 +82,20 @@ def simulate(
             {
                 "conditions": labels,
                 "readouts": {n: v.tolist() for n, v in values.items()},
+                "status": result.status,
+                "times_h": result.times.tolist(),
+                "timecourses": {n: result.timecourse(n).T.tolist() for n in names},
                 "provenance": result.provenance,
             }
         )
     else:
         echo_table([[n, *(f"{x:.3g}" for x in v)] for n, v in values.items()], ["readout", *labels])
-        click.echo("(ferroptosis: fraction of cells dead after 24 h; others relative to the untreated default cell)")
+        click.echo(
+            f"(ferroptosis: fraction of cells dead after {hours:g} h; others relative to the untreated default cell)"
+        )
+        for label, st in zip(labels, result.status, strict=True):
+            if st != "ok":
+                click.echo(f"note: {label}: {st}", err=True)
     if plot:
         from ferronet.report.figures import timecourses
 
@@ -184,10 +201,36 @@ def model_parameters() -> None:
     """Every global parameter with its value, unit and source."""
     m = load_model()
     echo_table(
-        [(p.id, f"{p.value:g}", p.unit, p.source) for p in m.parameters.values()],
-        ["parameter", "value", "unit", "source"],
+        [(p.id, f"{p.value:g}", p.unit, p.status, p.source) for p in m.parameters.values()],
+        ["parameter", "value", "unit", "status", "source"],
         90,
     )
+
+
+@model.command("show")
+@click.argument("node")
+def model_show(node: str) -> None:
+    """A node's rules, reactions, parameters (value, unit, status, source), compounds and citations."""
+    from ferronet.model.describe import describe_node
+
+    d = describe_node(load_model(), node)
+    click.secho(f"{d.id}" + (f"  (aliases: {', '.join(d.aliases)})" if d.aliases else ""), bold=True)
+    click.echo(f"activity read out as: {d.readout}")
+    for rid, expr, refs, note in d.rules:
+        click.echo(
+            f"rule {rid} = {expr}" + (f"   [{', '.join(refs)}]" if refs else "") + (f"  # {note}" if note else "")
+        )
+    for rid, rate, refs in d.reactions:
+        click.echo(f"reaction {rid}: rate {rate}   [{', '.join(refs)}]")
+    if d.compounds:
+        echo_table(
+            [(c, a, f"{ic:g}", ref) for c, a, ic, ref in d.compounds], ["compound", "action", "ic50_uM", "ref"], 90
+        )
+    if d.parameters:
+        echo_table([(p, f"{v:g}", u, st, src) for p, v, u, st, src in d.parameters],
+                   ["parameter", "value", "unit", "status", "source"], 80)  # fmt: skip
+    if d.cells:
+        click.echo("cell profiles: " + ", ".join(f"{c} ({v:g}x)" for c, v in d.cells))
 
 
 @model.command("names")

@@ -177,7 +177,9 @@ def predict(
             for d in doses:
                 base = Condition.parse(m, [f"{drug_id}@{d:g}uM"], cell)
                 conditions.append(Condition(base.cell, base.perturbations, kept))
-    values, status = run_conditions(conditions, ["ferroptosis"], scheduler, progress, desc=f"predict {drug_id}")
+    values, status = run_conditions(
+        conditions, ["ferroptosis"], scheduler, progress, desc=f"predict {drug_id}", model=m
+    )
     death = values["ferroptosis"].reshape(len(prof.samples), len(variants), len(doses))
     viability = 1.0 - death.mean(axis=2)
     out = pd.DataFrame({"sample": prof.samples, "score": viability[:, 0]})

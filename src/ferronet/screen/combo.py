@@ -98,7 +98,7 @@ def combo_screen(
                 arms = [f"{a}@{da:g}uM", f"{b}@{db:g}uM", *background]
                 conditions.append(Condition.parse(m, arms, cell))
                 index.append((a, b, i, j))
-    values, _ = run_conditions(conditions, ["ferroptosis"], scheduler, progress, desc="dose matrices")
+    values, _ = run_conditions(conditions, ["ferroptosis"], scheduler, progress, desc="dose matrices", model=m)
     out = []
     for a, b in pairs:
         resp = np.full((len(grids[a]), len(grids[b])), np.nan)

@@ -315,7 +315,9 @@ def recommend(
         for _, pert, _, _ in candidates:
             conds.append(Condition.parse(m, [*state, *therapy_arm, *pert]))
             conds.append(Condition.parse(m, [*state, *pert]))
-        values, _ = run_conditions(conds, ["ferroptosis", "lipid_peroxidation"], scheduler, progress, desc="recommend")
+        values, _ = run_conditions(
+            conds, ["ferroptosis", "lipid_peroxidation"], scheduler, progress, desc="recommend", model=m
+        )
     death, lipid = values["ferroptosis"], values["lipid_peroxidation"]
     by_agent, axis_prior = _priors(kb, tid, cid, hide)
     base_t, base_0 = float(death[0]), float(death[1])
