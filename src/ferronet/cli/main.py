@@ -166,11 +166,15 @@ def check(file: str, as_json: bool) -> None:
     click.echo(f"{report.passed}/{report.n} passed (accuracy {report.accuracy:.3f}; tolerance {report.tolerance})")
 
 
+def _tail(r: Any) -> list[str]:
+    err = "" if r.log10_error is None else f"{r.log10_error:.3g}"
+    return ["yes" if r.within else "no", err, "" if r.status == "ok" else r.status]
+
+
 def _print_measurements(report: Any) -> None:
     fmt = lambda x: "" if x is None else f"{x:.3g}"  # noqa: E731
     rows = [
-        [r.id, r.cell, r.kind, f"{r.measured:.3g} [{r.lo:.3g}, {r.hi:.3g}] {r.units}", fmt(r.predicted)]
-        + ["yes" if r.within else "no", fmt(r.log10_error), "" if r.status == "ok" else r.status]
+        [r.id, r.cell, r.kind, f"{r.measured:.3g} [{r.lo:.3g}, {r.hi:.3g}] {r.units}", fmt(r.predicted), *_tail(r)]
         for r in report.results
     ]
     echo_table(rows, ["id", "cell", "kind", "measured [range]", "predicted", "within", "log10 err", "status"], 48)

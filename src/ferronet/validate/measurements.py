@@ -56,7 +56,7 @@ KNOWN_KEYS = {
 SPREAD_WIDTH = 2.0
 DEFAULT_FOLD = 3.0
 DEFAULT_ABS = 0.15
-FRACTION_FLOOR = 0.01
+FRACTION_FLOOR = 0.05
 N_DOSES = 16
 DOSE_DECADES = 3.0
 MIN_SPAN = 0.05
@@ -205,9 +205,15 @@ def _strings(value: Any) -> list[str] | None:
 
 
 def _read_data(spec: Any, shared: Path | None) -> tuple[float, float | None, str]:
-    """Value (and standard error) from a CSV in the shared folder: ``{file, where, value, sem}``."""
-    if not isinstance(spec, dict) or not all(isinstance(spec.get(k), str) for k in ("file", "value")):
-        raise ValueError("data: needs 'file' and 'value' (column names) and a 'where' mapping")
+    """Value and SEM from one row of a CSV in the shared folder.
+
+    ``{file, where: {column: text}, value: column, sem: column}`` or ``{..., replicates: [columns], scale: x}``
+    (mean x scale of the replicate columns, SEM from their spread).
+    """
+    if not isinstance(spec, dict) or not isinstance(spec.get("file"), str):
+        raise ValueError("data: needs 'file', a 'where' mapping and 'value' (or 'replicates') column names")
+    if not isinstance(spec.get("value"), str) and not isinstance(spec.get("replicates"), list):
+        raise ValueError("data: needs a 'value' column or a list of 'replicates' columns")
     if shared is None:
         raise ValueError("shared data folder not found (set FERRONET_SHARED)")
     path = shared / spec["file"]
@@ -220,10 +226,16 @@ def _read_data(spec: Any, shared: Path | None) -> tuple[float, float | None, str
     if len(rows) != 1:
         raise ValueError(f"{len(rows)} rows of {spec['file']} match {where} (need exactly 1)")
     try:
-        value = float(rows[0][spec["value"]])
-        sem = float(rows[0][spec["sem"]]) if spec.get("sem") else None
-    except (KeyError, TypeError, ValueError):
-        raise ValueError(f"column '{spec['value']}' or '{spec.get('sem')}' missing or not numeric") from None
+        if isinstance(spec.get("replicates"), list):  # replicate columns: mean, and the SEM of the mean
+            reps = [float(rows[0][str(c)]) for c in spec["replicates"] if rows[0].get(str(c), "").strip()]
+            scale = float(spec.get("scale", 1.0))
+            value = statistics.fmean(reps) * scale
+            sem = statistics.stdev(reps) * scale / math.sqrt(len(reps)) if len(reps) > 1 else None
+        else:
+            value = float(rows[0][spec["value"]])
+            sem = float(rows[0][spec["sem"]]) if spec.get("sem") else None
+    except (KeyError, TypeError, ValueError, statistics.StatisticsError):
+        raise ValueError(f"value/sem/replicate columns missing or not numeric in {spec['file']}") from None
     if not math.isfinite(value) or (sem is not None and not math.isfinite(sem)):
         raise ValueError("value in the data file is not finite")
     return value, sem, f"{spec['file']} {where}"
@@ -270,7 +282,9 @@ def load_measurements(path: str | Path, model: Model | None = None) -> list[Meas
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ValidationError([Problem(str(path), mark.line + 1 if mark else 0, "", f"not valid YAML: {exc}")]) from None
+        raise ValidationError(
+            [Problem(str(path), mark.line + 1 if mark else 0, "", f"not valid YAML: {exc}")]
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("measurements"), list):
         raise ValidationError([Problem(str(path), 1, "measurements", "expected a top-level list 'measurements:'")])
     lines = _entry_lines(root)
@@ -425,7 +439,9 @@ def dose_series(value_uM: float, n: int = N_DOSES, decades: float = DOSE_DECADES
     return value_uM * np.logspace(-decades, decades, n)
 
 
-def crossing_dose(doses: Sequence[float], values: Sequence[float], level: float) -> float | str:
+def crossing_dose(
+    doses: Sequence[float] | np.ndarray, values: Sequence[float] | np.ndarray, level: float
+) -> float | str:
     """The dose at which ``values`` (at ascending ``doses``) first crosses ``level``, log-linearly interpolated.
 
     ``values[0]`` is the readout without the compound (dose 0). Returns ``"not reached"`` if the series never
@@ -452,10 +468,7 @@ def half_level(death0: float, death_top: float, death_control: float, span: str)
     absolute span: full effect is all cells dead for an inducer (death rises) and the untreated control for a
     rescuer (death falls); relative span: full effect is the readout at the top dose.
     """
-    if span == "relative":
-        full = death_top
-    else:
-        full = 1.0 if death_top >= death0 else death_control
+    full = death_top if span == "relative" else (1.0 if death_top >= death0 else death_control)
     if abs(full - death0) < MIN_SPAN:
         return None
     return (death0 + full) / 2
