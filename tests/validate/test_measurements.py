@@ -200,3 +200,81 @@ def test_packaged_table_is_complete(shared, model) -> None:
     entries = load_measurements(PACKAGED, model)  # schema, names and the shared data files all resolve
     assert len(entries) == len(raw)
     assert {e.kind for e in entries} == {"value", "fold_change", "ec50"}
+
+
+def test_pre_culture_is_passed_to_the_engine_as_a_protocol(tmp_path: Path, model, monkeypatch) -> None:
+    import dataclasses
+
+    import ferronet.sim
+    import ferronet.validate.measurements as mm
+
+    @dataclasses.dataclass(frozen=True)
+    class FakeProtocol:
+        pre: tuple[str, ...]
+        hours: float
+
+    seen: dict[str, object] = {}
+
+    class FakeResult:
+        def readout(self, name: str) -> np.ndarray:
+            return np.array([0.8, 0.05])
+
+    def fake_simulate(batch, cell=None, model=None, t_end=24.0, protocol=None):
+        seen.update(batch=batch, protocol=protocol, t_end=t_end)
+        return FakeResult()
+
+    monkeypatch.setattr(ferronet.sim, "Protocol", FakeProtocol, raising=False)
+    monkeypatch.setattr(mm, "simulate", fake_simulate)
+    text = """
+    measurements:
+      - id: withdrawal
+        pre: ["liproxstatin-1@1uM"]
+        perturbations: ["GPX4:knockout"]
+        hours: 48
+        readout: ferroptosis
+        kind: value
+        value: 0.9
+        units: fraction dead
+        spread: {range: [0.6, 1.0]}
+        ref: "x"
+        pmid: "25402683"
+    """
+    (result,) = score_measurements(load_measurements(_write(tmp_path, text), model), model).results
+    assert seen["protocol"] == FakeProtocol(pre=("liproxstatin-1@1uM",), hours=48.0)
+    assert seen["batch"] == [["GPX4:knockout"], []] and seen["t_end"] == 48.0
+    assert result.status == "ok" and result.predicted == pytest.approx(0.8) and result.within
+
+
+def test_values_read_from_shared_data_files(tmp_path: Path, model, monkeypatch) -> None:
+    shared = tmp_path / "shared"
+    (shared / "data").mkdir(parents=True)
+    (shared / "data" / "gsh.csv").write_text("id,average,stderr,r1,r2\na,0.4,0.05,50,70\nb,x,1,,\n", encoding="utf-8")
+    monkeypatch.setenv("FERRONET_SHARED", str(shared))
+    text = """
+    measurements:
+      - id: from-sem
+        cell: HT1080
+        perturbations: ["erastin@1uM"]
+        hours: 5
+        readout: GSH
+        kind: fold_change
+        units: fraction of control
+        data: {file: data/gsh.csv, where: {id: a}, value: average, sem: stderr}
+        ref: "file"
+      - id: from-replicates
+        cell: HT1080
+        perturbations: ["erastin@1uM"]
+        hours: 24
+        readout: viability
+        kind: value
+        units: fraction viable
+        data: {file: data/gsh.csv, where: {id: a}, replicates: [r1, r2], scale: 0.01}
+        ref: "file"
+    """
+    a, b = load_measurements(_write(tmp_path, text), model)
+    assert a.value == pytest.approx(0.4) and (a.lo, a.hi) == (pytest.approx(0.3), pytest.approx(0.5))
+    assert b.value == pytest.approx(0.6) and b.hi == pytest.approx(0.6 + 2 * 0.1)  # SEM of (0.5, 0.7) is 0.1
+    bad = text.replace("where: {id: a}, value", "where: {id: z}, value").replace("{id: a}, replicates", "{id: b}, rep")
+    with pytest.raises(ValidationError) as info:
+        load_measurements(_write(tmp_path, bad), model)
+    assert "0 rows of data/gsh.csv match" in str(info.value) and "'value' column or a list" in str(info.value)

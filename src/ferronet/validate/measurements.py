@@ -16,6 +16,7 @@ Global scoring rules (one setting each, never chosen per entry):
 from __future__ import annotations
 
 import csv
+import importlib
 import math
 import os
 import statistics
@@ -139,6 +140,8 @@ def _summary(results: Sequence[MeasurementResult]) -> dict[str, Any]:
         "within": sum(r.within for r in results),
         "fraction_within": round(sum(r.within for r in results) / len(results), 3) if results else 0.0,
         "median_abs_log10_error": round(statistics.median(errs), 3) if errs else None,
+        "not_reached": sum(r.status.startswith("not reached") for r in results),
+        "unsupported": sum(r.status.startswith("unsupported") for r in results),
     }
 
 
@@ -482,11 +485,8 @@ def _log_error(kind: str, predicted: float, measured: float) -> float:
 
 def _protocol(pre: list[str], hours: float) -> Any | None:
     """A pre-culture protocol if the engine supports one (``ferronet.sim.Protocol``), else None."""
-    try:
-        from ferronet.sim import Protocol  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return Protocol(pre=pre, hours=hours)
+    protocol_cls = getattr(importlib.import_module("ferronet.sim"), "Protocol", None)
+    return None if protocol_cls is None else protocol_cls(pre=tuple(pre), hours=hours)
 
 
 def _arms(e: Measurement) -> list[list[str]]:
