@@ -173,7 +173,7 @@ def is_measurement_file(path: str | Path) -> bool:
         text = Path(path).read_text(encoding="utf-8")
     except OSError:
         return False
-    return any(line.rstrip() == "measurements:" for line in text.splitlines())
+    return any(line.startswith("measurements:") for line in text.splitlines())
 
 
 def shared_folder(near: Path | None = None) -> Path | None:
