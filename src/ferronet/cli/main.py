@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import numpy as np
@@ -157,9 +158,17 @@ def dose_response(
 @click.argument("file", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def check(file: str, as_json: bool) -> None:
-    """Check the model against an observation file (format: shared/spec/observations.md)."""
+    """Check the model against an observation or measurements file (docs/measurements.md)."""
     from ferronet.validate import check_file
+    from ferronet.validate.measurements import is_measurement_file, score_file
 
+    if is_measurement_file(file):
+        scored = score_file(file)
+        if as_json:
+            echo_json(scored.to_dict())
+            return
+        _print_measurements(scored)
+        return
     report = check_file(file)
     if as_json:
         echo_json(report.to_dict())
@@ -172,6 +181,26 @@ def check(file: str, as_json: bool) -> None:
         )
     echo_table(rows, ["id", "expected", "predicted", "", "first", "second", "reason"], 70)
     click.echo(f"{report.passed}/{report.n} passed (accuracy {report.accuracy:.3f}; tolerance {report.tolerance})")
+
+
+def _tail(r: Any) -> list[str]:
+    err = "" if r.log10_error is None else f"{r.log10_error:.3g}"
+    return ["yes" if r.within else "no", err, "" if r.status == "ok" else r.status]
+
+
+def _print_measurements(report: Any) -> None:
+    fmt = lambda x: "" if x is None else f"{x:.3g}"  # noqa: E731
+    rows = [
+        [r.id, r.cell, r.kind, f"{r.measured:.3g} [{r.lo:.3g}, {r.hi:.3g}] {r.units}", fmt(r.predicted), *_tail(r)]
+        for r in report.results
+    ]
+    echo_table(rows, ["id", "cell", "kind", "measured [range]", "predicted", "within", "log10 err", "status"], 48)
+    s = report.summary()
+    for name, part in [("all", s), *s["by_kind"].items()]:
+        click.echo(
+            f"{name}: {part['within']}/{part['n']} within range (fraction {part['fraction_within']}); "
+            f"{part['scored']} scored; median |log10 error| {part['median_abs_log10_error']}"
+        )
 
 
 @cli.group()
