@@ -49,7 +49,24 @@ class TableSpec:
 
 TABLES: dict[str, TableSpec] = {
     "references": TableSpec(
-        ("ref_id", "seed", "number", "citation", "year", "pmid", "doi"), ("ref_id", "citation"), key="ref_id"
+        (
+            "ref_id",
+            "seed",
+            "number",
+            "citation",
+            "authors",
+            "title",
+            "journal",
+            "year",
+            "pmid",
+            "doi",
+            "pmcid",
+            "aliases",
+            "verified_by",
+        ),
+        ("ref_id", "citation"),
+        ("aliases",),
+        key="ref_id",
     ),
     "genes": TableSpec(
         ("id", "name", "kind", "members", "aliases", "role", "axis", "description", "refs"),
