@@ -111,3 +111,13 @@ def test_malformed_identifiers_and_clashing_aliases_rejected(tmp_path):
     text = str(err.value)
     assert f"references.tsv:{len(lines)}" in text
     assert "PMID '12a'" in text and "DOI 'doi:10.1/x'" in text and "'000:9' also names" in text
+
+
+def test_genes_and_compounds_carry_database_ids(kb):
+    genes = [e for e in kb.entities.values() if e.kind == "gene" and e.attrs.get("gene_kind") == "gene"]
+    with_hgnc = [e for e in genes if e.attrs.get("hgnc_id")]
+    assert len(with_hgnc) >= 0.6 * len(genes)
+    assert kb.entities["GPX4"].attrs["hgnc_id"] == "HGNC:4556"  # FerrDb V2 suppressor.csv
+    assert kb.entities["NFE2L2"].attrs["ensembl_id"] == "ENSG00000116044"
+    assert kb.entities["erastin"].attrs["pubchem_cid"] == "11214940"  # FerrDb V2 inducer.csv
+    assert all(not e.attrs.get("hgnc_id") for e in kb.entities.values() if e.attrs.get("gene_kind") == "complex")

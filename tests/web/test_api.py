@@ -88,3 +88,8 @@ def test_entity_page_links_references(client):
     assert "Yang WS et al. 2014. Cell" in page
     info = client.get("/api/entity/GPX4").json()
     assert all(r["url"].startswith("https://") and r["short"] for r in info["references"])
+
+
+def test_entity_page_links_database_ids(client):
+    assert "hgnc_id/HGNC:4556" in client.get("/entity/GPX4").text
+    assert "pubchem.ncbi.nlm.nih.gov/compound/11214940" in client.get("/entity/erastin").text

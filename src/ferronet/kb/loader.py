@@ -69,6 +69,9 @@ def read_table(path: Path, spec: TableSpec, problems: list[Problem]) -> Iterator
                     problems.append(
                         Problem(name, i, col, f"'{item}' is not one of: {', '.join(a for a in allowed if a)}")
                     )
+        for col, pattern in spec.patterns.items():
+            if values.get(col) and not re.fullmatch(pattern, values[col]):
+                problems.append(Problem(name, i, col, f"'{values[col]}' is not a valid {col} (expected {pattern})"))
         yield Row(name, i, values)
     if header is None:
         problems.append(Problem(name, 0, "", "file has no header"))
