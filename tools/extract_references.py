@@ -184,7 +184,12 @@ def _verified(path: Path) -> dict[str, dict[str, str]]:
             header = cells
             continue
         row = dict(zip(header, cells, strict=True))
-        out[row["ref_id"]] = row
+        old = out.setdefault(row["ref_id"], dict.fromkeys(header, ""))
+        for key, value in row.items():  # several rows for one paper add up (one identifier each, say)
+            if key == "verified_by":
+                old[key] = "; ".join(x for x in (old[key], value) if x)
+            elif value:
+                old[key] = value
     return out
 
 
@@ -215,7 +220,7 @@ def build(seed_dir: Path) -> list[Ref]:
         ref.pmid = v["pmid"] or ref.pmid
         ref.doi = v["doi"] or ref.doi
         ref.pmcid = v["pmcid"] or ref.pmcid
-        ref.verified_by = v["verified_by"]
+        ref.verified_by = "; ".join(x for x in (ref.verified_by, v["verified_by"]) if x)
     return refs
 
 
