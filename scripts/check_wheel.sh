@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${1:-$(mktemp -d)}"
 mkdir -p "$work"
-uv build --offline --wheel --out-dir "$work/dist" >/dev/null 2>&1
+uv build --offline --wheel --out-dir "$work/dist" >/dev/null
 wheel=$(ls "$work"/dist/ferronet-*.whl)
 UV_PROJECT_ENVIRONMENT="$work/venv" uv sync --frozen --no-dev --no-install-project --offline -q
 uv pip install -q --offline --no-deps -p "$work/venv/bin/python" "$wheel"
