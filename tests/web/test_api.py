@@ -80,3 +80,16 @@ def test_pages_render(client):
         r = client.get(path)
         assert r.status_code == 200, path
         assert "<nav>" in r.text and "cdn" not in r.text.lower()
+
+
+def test_entity_page_links_references(client):
+    page = client.get("/entity/GPX4").text
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/24439385/"' in page  # Yang 2014 Cell, GPX4
+    assert "Yang WS et al. 2014. Cell" in page
+    info = client.get("/api/entity/GPX4").json()
+    assert all(r["url"].startswith("https://") and r["short"] for r in info["references"])
+
+
+def test_entity_page_links_database_ids(client):
+    assert "hgnc_id/HGNC:4556" in client.get("/entity/GPX4").text
+    assert "pubchem.ncbi.nlm.nih.gov/compound/11214940" in client.get("/entity/erastin").text

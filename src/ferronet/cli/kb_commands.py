@@ -66,8 +66,7 @@ def kb_show(name: str, as_json: bool) -> None:
         echo_table(srows, ["therapy", "cancer", "axis", "agent", "refs"], 40)
     click.secho(f"References ({len(info['references'])})", bold=True)
     for r in info["references"]:
-        pmid = f" PMID:{r['pmid']}" if r["pmid"] else ""
-        click.echo(f"  [{r['id']}] {r['citation'][:150]}{pmid}")
+        click.echo(f"  [{r['id']}] {r['short']}. {r['title'][:100]}  {r['url']}")
 
 
 @kb_group.command("search")

@@ -12,12 +12,14 @@ import sqlite3
 from pathlib import Path
 
 from ferronet.kb.base import KnowledgeBase, load_kb
+from ferronet.kb.cite import reference_url
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE entities (id TEXT PRIMARY KEY, kind TEXT, name TEXT, attrs TEXT);
 CREATE TABLE aliases (alias TEXT, entity_id TEXT REFERENCES entities(id));
-CREATE TABLE refs (id TEXT PRIMARY KEY, seed TEXT, number TEXT, citation TEXT, year TEXT, pmid TEXT, doi TEXT);
+CREATE TABLE refs (id TEXT PRIMARY KEY, seed TEXT, number TEXT, citation TEXT, year TEXT, pmid TEXT, doi TEXT,
+    url TEXT, canonical TEXT);
 CREATE TABLE evidence (record TEXT, record_id TEXT, ref_id TEXT REFERENCES refs(id));
 CREATE TABLE interactions (id INTEGER PRIMARY KEY, source TEXT, target TEXT, type TEXT, sign TEXT,
     context TEXT, cancer TEXT, system TEXT, note TEXT, origin TEXT);
@@ -60,7 +62,11 @@ def compile_db(kb: KnowledgeBase, path: Path) -> Path:
             "INSERT INTO aliases VALUES (?,?)", [(a, e.id) for e in kb.entities.values() for a in (e.id, *e.aliases)]
         )
         con.executemany(
-            "INSERT INTO refs VALUES (?,?,?,?,?,?,?)", [tuple(r.to_dict().values()) for r in kb.references.values()]
+            "INSERT INTO refs VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (rid, r.seed, r.number, r.citation, r.year, r.pmid, r.doi, reference_url(r), r.id)
+                for rid, r in kb.references.items()
+            ],
         )
         ev = [("entity", e.id, r) for e in kb.entities.values() for r in e.refs]
         ev += [("interaction", str(i), r) for i, x in enumerate(kb.interactions) for r in x.refs]

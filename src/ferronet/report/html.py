@@ -11,7 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from ferronet import __version__
-from ferronet.kb.base import load_kb
+from ferronet.kb.base import KnowledgeBase, load_kb
+from ferronet.kb.cite import format_reference
+from ferronet.kb.objects import Reference
 from ferronet.model.network import load_model
 from ferronet.report.figures import combo_figure, dose_curves
 from ferronet.report.network import model_graph, network_figure
@@ -28,6 +30,21 @@ td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top}
 th{background:#f3f3f3;text-align:left} .sim{color:#a15c00} .lit{color:#1f6f3f} .meta{color:#666;font-size:.85em}
 figure{margin:1em 0} img,svg{max-width:100%}
 """
+
+
+def _ref_link(kb: KnowledgeBase, ref_id: str) -> str:
+    """A reference id linked to its paper (PubMed, DOI, PMC or a PubMed title search)."""
+    found = kb.cited([ref_id])
+    if not found:
+        return html.escape(ref_id)
+    text, url = format_reference(found[0])
+    return f'<a href="{html.escape(url)}" title="{html.escape(text)}">{html.escape(ref_id)}</a>'
+
+
+def _ref_item(ref: Reference) -> str:
+    text, url = format_reference(ref)
+    ids = "; ".join((ref.id, *ref.aliases))
+    return f'<li>[{html.escape(ids)}] <a href="{html.escape(url)}">{html.escape(text)}</a></li>'
 
 
 def _img(data: bytes, mime: str = "image/png") -> str:
@@ -65,10 +82,7 @@ def build_report(therapy: str, cancer: str | None, mutations: Sequence[str], out
             figs.append((f"Combination {drug} x {best.intervention} (mean synergy: {scores})", combo_figure(combo)))
     rows = []
     for i, r in enumerate(rep.recommendations, 1):
-        refs = ", ".join(
-            f'<span title="{html.escape(kb.references[x].citation)}">{x}</span>' if x in kb.references else x
-            for x in r.evidence[:8]
-        )
+        refs = ", ".join(_ref_link(kb, x) for x in r.evidence[:8])
         basis = f'<span class="{"lit" if r.supporting else "sim"}">{html.escape(r.basis)}</span>'
         support = "<br>".join(html.escape(s) for s in r.supporting[:3])
         contra = "<br>".join(html.escape(s) for s in r.contradicting[:3])
@@ -81,11 +95,11 @@ def build_report(therapy: str, cancer: str | None, mutations: Sequence[str], out
     documented = [s for s in kb.strategies if s.id in rep.strategies_used]
     doc_rows = "".join(
         f"<tr><td>{html.escape(s.agent)}</td><td>{html.escape(s.axis)}</td><td>{html.escape(s.cancer)}</td>"
-        f"<td>{html.escape(s.mechanism)}</td><td>{', '.join(s.refs)}</td></tr>"
+        f"<td>{html.escape(s.mechanism)}</td><td>{', '.join(_ref_link(kb, x) for x in s.refs)}</td></tr>"
         for s in documented
     )
     cited = sorted({x for r in rep.recommendations for x in r.evidence} | {x for s in documented for x in s.refs})
-    ref_list = "".join(f"<li>[{x}] {html.escape(kb.references[x].citation)}</li>" for x in cited if x in kb.references)
+    ref_list = "".join(_ref_item(r) for r in kb.cited(cited))
     fig_html = "".join(f"<figure><figcaption>{html.escape(t)}</figcaption>{_img(d)}</figure>" for t, d in figs)
     now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">

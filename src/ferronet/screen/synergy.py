@@ -3,7 +3,8 @@
 Every kernel takes the doses of drug A (rows, ``d1``) and drug B (columns, ``d2``), both starting with 0, and
 the effect matrix ``E`` (fraction affected, 0..1, ``E[i, j]`` at ``d1[i]``, ``d2[j]``) and returns the synergy
 matrix (positive = synergy, in effect units; the zero-dose row and column are 0). ``summary`` averages the
-combination cells.
+combination cells. Loewe and ZIP are computed by the ``synergy`` package (Wooten & Albert 2021), so they match
+it well by well; grids with fewer than 4 doses per drug fall back to our 3-parameter Hill fits.
 """
 
 from __future__ import annotations
@@ -119,8 +120,8 @@ def fit_hill(d: np.ndarray, e: np.ndarray) -> HillFit:
     return HillFit(e0, float(emax), float(ec50), float(h))
 
 
-@register("Loewe", "excess over Loewe additivity of fitted Hill curves", "Loewe 1926; Greco 1995 Pharmacol Rev")
-def loewe(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
+def _loewe_fit(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Loewe excess with 3-parameter Hill fits (fallback for grids too small for the package)."""
     d1, d2, e = _check(d1, d2, e)
     fa, fb = fit_hill(d1, e[:, 0]), fit_hill(d2, e[0, :])
     base = e[0, 0]
@@ -140,12 +141,8 @@ def loewe(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
     return out
 
 
-@register(
-    "ZIP",
-    "zero interaction potency delta: fitted combination curves minus the ZIP reference",
-    "Yadav 2015 Comput Struct Biotechnol J",
-)
-def zip_delta(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
+def _zip_fit(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """ZIP delta with 3-parameter Hill fits (fallback for grids too small for the package)."""
     d1, d2, e = _check(d1, d2, e)
     fa, fb = fit_hill(d1, e[:, 0]), fit_hill(d2, e[0, :])
     ya, yb = fa(d1)[:, None], fb(d2)[None, :]
@@ -169,6 +166,46 @@ def zip_delta(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
     rows = np.array([refit(d1, e[:, j], float(yb[0, j])) for j in range(len(d2))]).T
     cols = np.array([refit(d2, e[i, :], float(ya[i, 0])) for i in range(len(d1))])
     return _zero_margins((rows + cols) / 2.0 - reference)
+
+
+def _reference(model: str, d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Per-well synergy from the ``synergy`` package (Wooten & Albert 2021, Bioinformatics 37:1473).
+
+    The package takes the response as viability (``1 - E``) and returns positive values for synergy, like ours.
+    Wells it leaves undefined (NaN) count as additive (0); the zero-dose row and column are 0.
+    """
+    from synergy.combination import ZIP, Loewe
+
+    fitter = Loewe(mode="delta_weakest") if model == "Loewe" else ZIP()
+    g1, g2 = np.meshgrid(d1, d2, indexing="ij")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = np.asarray(fitter.fit(g1.ravel(), g2.ravel(), (1.0 - e).ravel()), dtype=float).reshape(e.shape)
+    except (TypeError, ValueError, RuntimeError, np.linalg.LinAlgError):
+        # the package's 4-parameter Hill fits need at least 4 doses per drug: use our own 3-parameter fits
+        out = (_loewe_fit if model == "Loewe" else _zip_fit)(d1, d2, e)
+    return _zero_margins(np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0))
+
+
+@register(
+    "Loewe",
+    "excess over Loewe additivity of fitted Hill curves (synergy package, delta_weakest)",
+    "Loewe 1926; Greco 1995 Pharmacol Rev; Wooten & Albert 2021 Bioinformatics",
+)
+def loewe(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
+    d1, d2, e = _check(d1, d2, e)
+    return _reference("Loewe", d1, d2, e)
+
+
+@register(
+    "ZIP",
+    "zero interaction potency delta (synergy package)",
+    "Yadav 2015 Comput Struct Biotechnol J; Wooten & Albert 2021 Bioinformatics",
+)
+def zip_delta(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
+    d1, d2, e = _check(d1, d2, e)
+    return _reference("ZIP", d1, d2, e)
 
 
 def score(method: str, d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:

@@ -283,7 +283,8 @@ def create_app() -> FastAPI:
             info = kb.show(name)
         except UnknownNameError as exc:
             return page(request, "notfound.html", name=name, suggestions=exc.suggestions)
-        return page(request, "entity.html", info=info, refs={r["id"]: r for r in info["references"]})
+        refs = {i: r for r in info["references"] for i in (r["id"], *r["aliases"])}
+        return page(request, "entity.html", info=info, refs=refs)
 
     for route, template in [
         ("/network", "network.html"),
