@@ -340,11 +340,12 @@ def _potency_parameters(compounds: dict[str, Compound]) -> dict[str, Parameter]:
     out: dict[str, Parameter] = {}
     for c in compounds.values():
         for m in c.mechanisms:
-            status = _POTENCY_STATUS.get(m.potency_kind, "assumed")
+            calibrated = m.potency_kind.startswith("calibrated")
+            status = "calibrated" if calibrated else _POTENCY_STATUS.get(m.potency_kind, "assumed")
             kind = f" ({m.potency_kind})" if m.potency_kind else ""
             src = f"{m.potency_ref or m.ref}{kind}"
             out[f"ic50_{m.key}"] = Parameter(f"ic50_{m.key}", m.ic50, "uM", src, status)
-            out[f"emax_{m.key}"] = Parameter(f"emax_{m.key}", m.emax, "dimensionless", src, "assumed")
+            out[f"emax_{m.key}"] = Parameter(f"emax_{m.key}", m.emax, "dimensionless", src, status if calibrated else "assumed")
             out[f"hill_{m.key}"] = Parameter(f"hill_{m.key}", m.hill, "dimensionless", src, "assumed")
     return out
 
