@@ -61,6 +61,7 @@ READOUTS = {
 }
 
 
+@cache
 def ident(name: str) -> str:
     """A valid SBML / Python identifier for ``name``."""
     s = re.sub(r"[^0-9a-zA-Z_]", "_", name)
@@ -345,7 +346,9 @@ def _potency_parameters(compounds: dict[str, Compound]) -> dict[str, Parameter]:
             kind = f" ({m.potency_kind})" if m.potency_kind else ""
             src = f"{m.potency_ref or m.ref}{kind}"
             out[f"ic50_{m.key}"] = Parameter(f"ic50_{m.key}", m.ic50, "uM", src, status)
-            out[f"emax_{m.key}"] = Parameter(f"emax_{m.key}", m.emax, "dimensionless", src, status if calibrated else "assumed")
+            out[f"emax_{m.key}"] = Parameter(
+                f"emax_{m.key}", m.emax, "dimensionless", src, status if calibrated else "assumed"
+            )
             out[f"hill_{m.key}"] = Parameter(f"hill_{m.key}", m.hill, "dimensionless", src, "assumed")
     return out
 

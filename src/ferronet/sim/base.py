@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 
 from ferronet.model.network import Model
 from ferronet.sim.codegen import CompiledModel, compile_model
@@ -94,9 +95,16 @@ class Simulator(ABC):
         """Parameter dict for lanes: every default, arrays where the lanes differ, parameter-only rules evaluated."""
         n = len(values)
         c: dict[str, Any] = dict(self.defaults)
-        for k in {k for v in values for k in v}:
-            arr = np.array([v.get(k, self.defaults[k]) for v in values], dtype=float)
-            c[k] = float(arr[0]) if np.all(arr == arr[0]) else arr
+        keys = sorted({k for v in values for k in v})
+        if keys:
+            frame = pd.DataFrame.from_records(values, columns=keys)
+            explicit_nan = {k for v in values for k, x in v.items() if x != x}  # kept NaN: the lane must fail
+            for k in keys:
+                if k in explicit_nan:
+                    arr = np.array([v.get(k, self.defaults[k]) for v in values], dtype=float)
+                else:
+                    arr = frame[k].to_numpy(dtype=float, na_value=self.defaults[k])
+                c[k] = float(arr[0]) if np.all(arr == arr[0]) else arr
         c = self.compiled.const(c)
         return {k: (np.broadcast_to(v, (n,)).copy() if isinstance(v, np.ndarray) else v) for k, v in c.items()}
 
@@ -171,7 +179,8 @@ class Simulator(ABC):
         pre = [self.model.resolve(p) if isinstance(p, str) else p for p in protocol.pre]
         conds = [c.with_pre(pre) for c in conditions]
         k = len(self.caps)
-        genotypes = [{**c.genotype(self.model), "cap": float(cap)} for c in conds for cap in self.caps]
+        per_condition = [c.genotype(self.model) for c in conds]
+        genotypes = [{**g, "cap": float(cap)} for g in per_condition for cap in self.caps]
         pre_values = [
             {**genotypes[i * k + j], **c.pre_culture(self.model)} for i, c in enumerate(conds) for j in range(k)
         ]
