@@ -123,9 +123,7 @@ def mutations() -> pd.DataFrame:
     sub.index = pd.Index([ccle_to_key.get(c) for c in sub.index])
     sub = sub[sub.index.notna()]
     sub = sub[~sub.index.duplicated()]
-    out = pd.DataFrame(
-        {g: sub[[f for f in fs if f in sub.columns]].max(axis=1) for g, fs in MUTATION_FEATURES.items()}
-    )
+    out = pd.DataFrame({g: sub[[f for f in fs if f in sub.columns]].max(axis=1) for g, fs in MUTATION_FEATURES.items()})
     return (out > 0).astype(int)
 
 
@@ -217,7 +215,10 @@ def ctrp_viability(curves: pd.DataFrame, n_doses: int = 8) -> pd.DataFrame:
     lo, hi = np.log(curves["dose_min"].to_numpy()), np.log(curves["dose_max"].to_numpy())
     doses = np.exp(lo[:, None] + (hi - lo)[:, None] * frac[None, :])
     vals = np.stack(
-        [logistic4(doses[i], *curves.iloc[i][["ec50", "lower", "upper", "slope"]].to_numpy()) for i in range(len(curves))]
+        [
+            logistic4(doses[i], *curves.iloc[i][["ec50", "lower", "upper", "slope"]].to_numpy())
+            for i in range(len(curves))
+        ]
     )
     return pd.DataFrame(
         {

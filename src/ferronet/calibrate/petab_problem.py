@@ -228,7 +228,8 @@ def build_tables(
     expr_keys = set(data.expression().index)
     curves = curves[curves["key"].isin(expr_keys)]
     if small:
-        keys = sorted(set(curves["key"]))
+        per_line = curves.groupby("key")["drug"].nunique()
+        keys = sorted(per_line.index[per_line == len(drugs)])  # lines measured with every drug of the CI set
         rng = np.random.default_rng(seed)
         chosen = set(rng.choice(keys, size=min(SMALL_LINES, len(keys)), replace=False))
         curves = curves[curves["key"].isin(chosen)]
@@ -253,12 +254,29 @@ def build_tables(
 
     conds: list[dict[str, object]] = []
     for line, row in inputs.iterrows():
-        conds.append({"conditionId": _cid("pre", line), **dict.fromkeys(dose_cols, 0.0), "damage_on": 0.0,
-                      "D": 0.0, **row.to_dict()})  # fmt: skip
+        conds.append(
+            {
+                "conditionId": _cid("pre", line),
+                **dict.fromkeys(dose_cols, 0.0),
+                "damage_on": 0.0,
+                "D": 0.0,
+                **row.to_dict(),
+            }
+        )
     meas: list[dict[str, object]] = []
 
-    def add(line: str, drug: str, dose: float, tag: str, obs: str, value: float, t: float, noise: str, ds: str,
-            rep: str = "") -> None:  # fmt: skip
+    def add(
+        line: str,
+        drug: str,
+        dose: float,
+        tag: str,
+        obs: str,
+        value: float,
+        t: float,
+        noise: str,
+        ds: str,
+        rep: str = "",
+    ) -> None:
         cid = _cid("c", line, tag)
         if not seen.get(cid):
             seen[cid] = True
@@ -281,17 +299,45 @@ def build_tables(
 
     seen: dict[str, bool] = {}
     for r in viab.itertuples(index=False):
-        add(str(r.key), str(r.drug), float(r.dose_uM), f"{r.drug}_d{r.dose_index}", "viability",
-            float(r.viability), CTRP_HOURS, "sd_ctrpv2", "ctrpv2")  # fmt: skip
+        add(
+            str(r.key),
+            str(r.drug),
+            float(r.dose_uM),
+            f"{r.drug}_d{r.dose_index}",
+            "viability",
+            float(r.viability),
+            CTRP_HOURS,
+            "sd_ctrpv2",
+            "ctrpv2",
+        )
     if len(breast):
         dose_rank = {(d, x): i for d, g in breast.groupby("drug") for i, x in enumerate(sorted(set(g["dose_uM"])))}
         for r in breast.itertuples(index=False):
-            add(str(r.key), str(r.drug), float(r.dose_uM), f"{r.drug}_b{dose_rank[(r.drug, r.dose_uM)]}",
-                "viability_pct", float(r.viability_pct), BREAST_HOURS, "sd_breast", "breast", f"rep{r.replicate}")  # fmt: skip
+            add(
+                str(r.key),
+                str(r.drug),
+                float(r.dose_uM),
+                f"{r.drug}_b{dose_rank[(r.drug, r.dose_uM)]}",
+                "viability_pct",
+                float(r.viability_pct),
+                BREAST_HOURS,
+                "sd_breast",
+                "breast",
+                f"rep{r.replicate}",
+            )
     for i, r in enumerate(gsh.itertuples(index=False)):
         line = f"GSH_{r.key}"
-        add(line, "erastin", float(r.erastin_uM), f"erastin_g{i}", "gsh_rel", float(r.gsh), float(r.time_h),
-            f"{max(float(r.sem), 0.01):g}", "gsh")  # fmt: skip
+        add(
+            line,
+            "erastin",
+            float(r.erastin_uM),
+            f"erastin_g{i}",
+            "gsh_rel",
+            float(r.gsh),
+            float(r.time_h),
+            f"{max(float(r.sem), 0.01):g}",
+            "gsh",
+        )
         meas[-1]["observableParameters"] = f"scale_gsh_{r.key}"
 
     observables = pd.DataFrame(
@@ -333,12 +379,19 @@ def build_tables(
     fixed = [
         pid
         for pid in model.default_values()
-        if pid not in model.parameters and pid not in used_in_conditions and not _is_rule_gene(pid, expr_genes, mut_genes)
+        if pid not in model.parameters
+        and pid not in used_in_conditions
+        and not _is_rule_gene(pid, expr_genes, mut_genes)
     ]
     own += [
-        {**_own_parameter(pid, f"{pid} (fixed input)", model.default_values()[pid] or 1.0, 1e-3, 1e3, 0),
-         "parameterScale": "lin", "lowerBound": 0.0, "nominalValue": model.default_values()[pid],
-         "objectivePriorType": "", "objectivePriorParameters": ""}  # fmt: skip
+        {
+            **_own_parameter(pid, f"{pid} (fixed input)", model.default_values()[pid] or 1.0, 1e-3, 1e3, 0),
+            "parameterScale": "lin",
+            "lowerBound": 0.0,
+            "nominalValue": model.default_values()[pid],
+            "objectivePriorType": "",
+            "objectivePriorParameters": "",
+        }
         for pid in fixed
     ]
     params = parameter_table(model, pd.DataFrame(own))
@@ -346,8 +399,11 @@ def build_tables(
     measurements = pd.DataFrame(meas)
     counts = measurements["datasetId"].value_counts().to_dict()
     counts["lines"] = len(inputs)
-    return sbml, {"conditions": conditions, "measurements": measurements, "observables": observables,
-                  "parameters": params}, counts  # fmt: skip
+    return (
+        sbml,
+        {"conditions": conditions, "measurements": measurements, "observables": observables, "parameters": params},
+        counts,
+    )
 
 
 def compound_ids(model: Model, drugs: Iterable[str]) -> dict[str, str]:
@@ -378,8 +434,9 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def write_problem(out_dir: Path, small: bool = False, n_doses: int = 8, seed: int = 0,
-                  model: Model | None = None) -> ProblemSummary:  # fmt: skip
+def write_problem(
+    out_dir: Path, small: bool = False, n_doses: int = 8, seed: int = 0, model: Model | None = None
+) -> ProblemSummary:
     """Build and write the PEtab problem into ``out_dir`` (created); returns a summary with the YAML path."""
     m = model or load_model()
     sbml, tables, counts = build_tables(m, small=small, n_doses=n_doses, seed=seed)
