@@ -81,6 +81,7 @@ def test_prior_classes():
     assert prior_class("used as measured") == "assumed"
 
 
+@pytest.mark.filterwarnings("ignore:.*model genes are missing")
 def test_rules_reproduce_personalise(problem, shared, monkeypatch):
     """g_G = mutf * clip(exp(beta_expr * z)) from the condition table equals personalise() on the same lines."""
     from ferronet.model.network import load_model
@@ -115,3 +116,27 @@ def test_viability_formula_approximates_the_normal_cdf():
     approx = 1 / (1 + np.exp(1.5976 * u + 0.070566 * u**3))
     assert np.abs(approx - (1 - norm.cdf(u))).max() < 2e-4
     assert "theta_death" in VIABILITY and "sigma_death" in VIABILITY
+
+
+def test_problem_simulates_with_steady_preequilibration(small):
+    """Damage is gated off in preequilibration (a steady state exists) and the rules set the gene levels."""
+    roadrunner = pytest.importorskip("roadrunner")
+    folder = small.yaml_path.parent
+    rr = roadrunner.RoadRunner(str(folder / "ferronet.xml"))
+    cond = pd.read_csv(folder / "conditions.tsv", sep="\t", index_col=0)
+    meas = pd.read_csv(folder / "measurements.tsv", sep="\t")
+    row = meas[meas["simulationConditionId"].str.endswith("_d7")].iloc[0]
+    for k, v in cond.loc[row["preequilibrationConditionId"]].items():
+        rr[k] = float(v)
+    rr.simulate(0, 500, 11)
+    before = np.array(rr.getFloatingSpeciesConcentrationsNamedArray()).ravel()
+    rr.simulate(0, 100, 11)
+    after = np.array(rr.getFloatingSpeciesConcentrationsNamedArray()).ravel()
+    assert np.max(np.abs(after - before) / (np.abs(before) + 1e-9)) < 1e-6
+    sim = cond.loc[row["simulationConditionId"]]
+    for k, v in sim.items():
+        rr[k] = float(v)
+    z = sim["mrna_z_NQO1"]
+    assert rr["g_NQO1"] == pytest.approx(np.clip(np.exp(rr["beta_expr"] * z), 0.1, 10.0), rel=1e-9)
+    rr.simulate(0, row["time"], 11)
+    assert rr["D"] > 0  # damage accrues once switched on at the highest dose
