@@ -55,6 +55,8 @@ DEATH_PARAMETERS = ("theta_death", "sigma_death")
 #: J Ind Eng Manag (max error 1.4e-4; PEtab v1 math has no erf)
 _U = "((log(D) - log(theta_death)) / sigma_death)"
 VIABILITY = f"1 / (1 + exp(1.5976 * {_U} + 0.070566 * {_U}^3))"
+#: the untreated GSH points carry a nominal SEM of 0.005; no point is trusted beyond 1 % of the control
+GSH_SEM_FLOOR = 0.01
 SMALL_LINES = 20
 SMALL_DRUGS = ("ML210", "ML162")
 
@@ -335,7 +337,7 @@ def build_tables(
             "gsh_rel",
             float(r.gsh),
             float(r.time_h),
-            f"{max(float(r.sem), 0.01):g}",
+            f"{max(float(r.sem), GSH_SEM_FLOOR):g}",
             "gsh",
         )
         meas[-1]["observableParameters"] = f"scale_gsh_{r.key}"
