@@ -15,7 +15,9 @@ resistant), with the mean of the 5 per-fold values in brackets. Rows:
   tissue of origin (training-fold mean AUC per tissue), ridge on all expression genes (fitted within the
   training lines; alpha by inner 5-fold CV).
 
-Any ``scorer(train_lines, test_lines) -> scores`` slots in (see :mod:`ferronet.calibrate.evaluate`).
+Any ``scorer(train_lines, test_lines) -> scores`` slots in (see :mod:`ferronet.calibrate.evaluate`). The median
+out-of-fold RMSE of viability curves is printed for the training-fold mean curve; a curve scorer
+(``ferronet.calibrate.evaluate.CurveScorer``) slots in beside it once the model returns curves.
 """
 
 from __future__ import annotations
@@ -35,8 +37,10 @@ from ferronet.calibrate.evaluate import (
     Scorer,
     feature_scorer,
     group_mean_scorer,
+    mean_curve_scorer,
     mean_z_scorer,
     out_of_fold,
+    out_of_fold_rmse,
     ridge_scorer,
 )
 from ferronet.calibrate.folds import line_splits
@@ -129,6 +133,11 @@ def main() -> None:
             r = row[d]
             cells.append(f"{'n/a':>22s}" if r is None else f"{f'{r.spearman:+.3f} [{_mean(r.per_fold):+.3f}]':>22s}")
         print(f"{name:24s}" + "".join(cells))
+    print("\nmedian out-of-fold RMSE of the viability curves (8 doses between the median lowest and highest dose)")
+    for drug in drugs:
+        curves = data.ctrp_curve_matrix(drug).reindex(lines).dropna(how="all")
+        rmse = out_of_fold_rmse(mean_curve_scorer(curves), curves, splits)
+        print(f"  {drug}: training-fold mean curve {rmse.median():.3f} (n={len(rmse)}); ferronet n/a (score only)")
     print(f"wall time {time.perf_counter() - t0:.0f} s")
 
 

@@ -84,3 +84,11 @@ def test_missing_shared_folder_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("FERRONET_SHARED", str(tmp_path))
     with pytest.raises(data.SharedDataError, match="FERRONET_SHARED"):
         data.shared_dir()
+
+
+def test_curve_matrix_is_nan_outside_the_measured_range():
+    m = data.ctrp_curve_matrix("ML210", doses=[1e-5, 0.01, 1.0])
+    assert m[1e-5].isna().all()  # below every line's lowest dose
+    assert m[1.0].notna().mean() > 0.9
+    with pytest.raises(ValueError):
+        data.ctrp_curve_matrix("ML210", doses=[0.0, 1.0])

@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ferronet.calibrate.evaluate import group_mean_scorer, out_of_fold, ridge_fit, ridge_scorer
+from ferronet.calibrate.evaluate import (
+    group_mean_scorer,
+    mean_curve_scorer,
+    out_of_fold,
+    out_of_fold_rmse,
+    ridge_fit,
+    ridge_scorer,
+)
 from ferronet.calibrate.folds import Split, line_splits
 from ferronet.errors import FerronetError
 
@@ -65,3 +72,14 @@ def test_ridge_scorer_learns_a_signal_out_of_fold():
     assert res.spearman > 0.8
     noise = pd.Series(RNG.normal(size=60), index=LINES)
     assert abs(out_of_fold(ridge_scorer(expr, noise), noise, line_splits(LINES, k=5, seed=0)).spearman) < 0.5
+
+
+def test_curve_rmse_of_a_perfect_and_a_mean_curve():
+    doses = [0.01, 0.1, 1.0, 10.0]
+    curves = pd.DataFrame(RNG.uniform(size=(60, 4)), index=LINES, columns=doses)
+    curves.iloc[0, 0] = np.nan  # a dose outside one line's range is skipped
+    splits = line_splits(LINES, k=5, seed=0)
+    perfect = out_of_fold_rmse(lambda tr, te: curves.loc[list(te)], curves, splits)
+    assert perfect.max() == pytest.approx(0.0) and len(perfect) == 60
+    mean = out_of_fold_rmse(mean_curve_scorer(curves), curves, splits)
+    assert 0.15 < mean.median() < 0.5  # uniform noise: RMSE ~ 1/sqrt(12) ~ 0.29

@@ -231,6 +231,24 @@ def ctrp_viability(curves: pd.DataFrame, n_doses: int = 8) -> pd.DataFrame:
     )
 
 
+def ctrp_curve_matrix(drug: str, doses: np.ndarray | list[float] | None = None, n_doses: int = 8) -> pd.DataFrame:
+    """Fitted viability of every line (rows) at common ``doses`` (columns, uM); NaN outside a line's measured
+    range. Default doses: ``n_doses`` log-spaced between the median lowest and median highest dose tested."""
+    curves = ctrp_curves([drug])
+    if doses is None:
+        lo, hi = float(curves["dose_min"].median()), float(curves["dose_max"].median())
+        doses = np.exp(np.linspace(np.log(lo), np.log(hi), n_doses))
+    grid = np.asarray(doses, dtype=float)
+    if grid.ndim != 1 or not np.isfinite(grid).all() or (grid <= 0).any():
+        raise ValueError("doses must be finite and positive")
+    rows = {}
+    for c in curves.itertuples(index=False):
+        v = logistic4(grid, c.ec50, c.lower, c.upper, c.slope)
+        inside = (grid >= c.dose_min * (1 - 1e-9)) & (grid <= c.dose_max * (1 + 1e-9))
+        rows[c.key] = np.where(inside, v, np.nan)
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(grid))
+
+
 def ctrp_auc(drugs: tuple[str, ...] | list[str] = CTRP_DRUGS, n_doses: int = 256) -> pd.DataFrame:
     """AUC = mean fitted viability over ``n_doses`` log-spaced doses in the measured range (lower = more
     sensitive; the definition of ``ctrpv2_ferroptosis_auc_wide.csv``). Rows = line key, columns = drugs."""

@@ -18,6 +18,8 @@ from ferronet.calibrate.folds import Split
 from ferronet.errors import FerronetError
 
 Scorer = Callable[[Sequence[str], Sequence[str]], pd.Series]
+#: like :data:`Scorer`, but returns predicted viability curves: rows = test lines, columns = doses
+CurveScorer = Callable[[Sequence[str], Sequence[str]], pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,34 @@ def out_of_fold(scorer: Scorer, y: pd.Series, splits: Sequence[Split]) -> OutOfF
     pred = pd.concat(parts)
     ok = pred.notna()
     return OutOfFold(pred, _spearman(pred[ok], y[pred.index[ok]]), tuple(per_fold), int(ok.sum()))
+
+
+def out_of_fold_rmse(scorer: CurveScorer, curves: pd.DataFrame, splits: Sequence[Split]) -> pd.Series:
+    """Out-of-fold RMSE of each line's viability curve over the doses measured for it (NaN cells skipped)."""
+    out = []
+    for s in splits:
+        train = [x for x in s.train if x in curves.index]
+        test = [x for x in s.test if x in curves.index]
+        if set(train) & set(test):
+            raise FerronetError(f"split {s.name}: lines both in train and test")
+        if not test:
+            continue
+        pred = pd.DataFrame(scorer(train, test)).reindex(index=test, columns=curves.columns)
+        err = (pred - curves.loc[test]) ** 2
+        out.append(np.sqrt(err.mean(axis=1, skipna=True)))
+    if not out:
+        raise FerronetError("no split has a test line with a measured curve")
+    return pd.concat(out)
+
+
+def mean_curve_scorer(curves: pd.DataFrame) -> CurveScorer:
+    """Baseline curve: the training lines' mean viability at each dose (the same curve for every line)."""
+
+    def score(train: Sequence[str], test: Sequence[str]) -> pd.DataFrame:
+        mean = curves.loc[list(train)].mean(axis=0)
+        return pd.DataFrame([mean.to_numpy()] * len(test), index=list(test), columns=curves.columns)
+
+    return score
 
 
 def _spearman(a: pd.Series, b: pd.Series) -> float:
