@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
+import ferronet
 from ferronet.calibrate import data
 from ferronet.calibrate.evaluate import (
     OutOfFold,
@@ -54,10 +55,14 @@ CACHE = Path(__file__).resolve().parents[1] / "out" / "cache"
 def ferronet_scorer(drug: str, lines: list[str], cl: data.CellLineData, model_version: str) -> Scorer:
     """``ferronet.profile.predict`` on all lines once (no responses used), looked up per test fold.
 
-    Predictions are cached in ``out/cache`` under a hash of the model version, drug and input tables.
+    Predictions are cached in ``out/cache`` under a hash of the model version, the engine/personalisation source,
+    the drug and the input tables.
     """
     expr, muts, prot = cl.expression.loc[lines], cl.mutations.reindex(lines).fillna(0), cl.proteins.reindex(lines)
     digest = hashlib.sha256(f"{model_version}|{drug}".encode())
+    package = Path(ferronet.__file__).parent
+    for src in sorted(p for d in ("sim", "profile", "screen", "model") for p in (package / d).glob("*.py")):
+        digest.update(src.read_bytes())  # engine or personalisation code changes invalidate the cache
     for frame in (expr, muts, prot):
         digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
     path = CACHE / f"predict_{drug}_{digest.hexdigest()[:16]}.csv"
