@@ -76,9 +76,12 @@ def test_global_gains_are_estimated_with_priors(problem, model):
 
 def test_prior_classes():
     assert prior_class("balances degradation so basal NRF2 = 1") == "derived"
-    assert prior_class("NRF2 half-life ~15-20 min under KEAP1 (Itoh 2003; 000:2)") == "literature"
+    assert prior_class("normalisation: balances degradation so basal NRF2 = 1", "assumed") == "derived"
+    assert prior_class("NRF2 half-life ~15-20 min under KEAP1 (Itoh 2003; 000:2)") == "measured"
     assert prior_class("medium cystine ~2x the transporter Km (reason)") == "assumed"
     assert prior_class("used as measured") == "assumed"
+    assert prior_class("hand-set against literature.yaml (fit id: manual)", "calibrated") == "calibrated"
+    assert prior_class("Itoh 2003", "assumed") == "assumed"  # a recorded status wins over the text
 
 
 @pytest.mark.filterwarnings("ignore:.*model genes are missing")

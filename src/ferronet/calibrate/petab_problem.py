@@ -47,8 +47,9 @@ from ferronet.profile.personalise import MUTATION_LEVELS, NRF2_FOOTPRINT, PERSON
 #: Breast panel: not stated in the shared data, assumed 72 h like CTRPv2. GSH: the files give 300 min.
 CTRP_HOURS = 72.0
 BREAST_HOURS = 72.0
-#: log-sd (natural log) of the priors: literature-derived values vs assumed ones ("reason")
-PRIOR_SIGMA = {"literature": 0.35, "assumed": 1.5, "derived": 0.1}
+#: log-sd (natural log) of the log-normal priors by prior class: measured values tight (x/÷1.4), values hand-set
+#: against qualitative cases medium (x/÷2), assumed ones wide (x/÷4.5); derived (basal balances) stay fixed
+PRIOR_SIGMA = {"measured": 0.35, "calibrated": 0.7, "assumed": 1.5, "derived": 0.1}
 #: non-k_ parameters estimated with the gains: the damage -> death map of the viability readout
 DEATH_PARAMETERS = ("theta_death", "sigma_death")
 #: 1 - Phi(u), u = (ln D - ln theta) / sigma, with the logistic approximation of the normal CDF of Bowling 2009
@@ -61,15 +62,19 @@ SMALL_LINES = 20
 SMALL_DRUGS = ("ML210", "ML162")
 
 
-def prior_class(source: str) -> str:
-    """``derived`` (set to balance the basal state), ``assumed`` (chosen by a stated reason, or uncited) or
-    ``literature`` (a value taken from cited work: seed reference, PMID, DOI or author-year)."""
+def prior_class(source: str, status: str | None = None) -> str:
+    """Prior class of a parameter: ``derived`` (set to balance the basal state; kept fixed), else its ``status``
+    (``measured``, ``calibrated`` or ``assumed``) when the model records one, else from the ``source`` text:
+    ``assumed`` when chosen by a stated reason or uncited, ``measured`` when it cites a seed reference, PMID,
+    DOI or author-year."""
     s = source.lower()
-    if s.startswith("balances") or "so basal" in s:
+    if "balances" in s or "so basal" in s or s.startswith("normalisation"):
         return "derived"
+    if status in PRIOR_SIGMA:
+        return status
     if "reason" in s:
         return "assumed"
-    return "literature" if re.search(r"\b\d{3}:\d+|pmid|doi|\b(19|20)\d\d\b", s) else "assumed"
+    return "measured" if re.search(r"\b\d{3}:\d+|pmid|doi|\b(19|20)\d\d\b", s) else "assumed"
 
 
 def is_global_gain(model: Model, pid: str) -> bool:
@@ -184,7 +189,7 @@ def parameter_table(model: Model, extra: pd.DataFrame) -> pd.DataFrame:
     """Every model parameter with bounds and a prior from its source, plus the problem's own parameters."""
     rows = []
     for pid, p in model.parameters.items():
-        cls = prior_class(p.source)
+        cls = prior_class(p.source, getattr(p, "status", None))
         sigma = PRIOR_SIGMA[cls]
         span = math.exp(3 * sigma) if cls != "derived" else 1.5
         rows.append(
