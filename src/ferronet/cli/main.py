@@ -7,17 +7,17 @@ they never show a traceback.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 import numpy as np
 
 from ferronet import __version__
 from ferronet.cli.kb_commands import kb_group
-from ferronet.cli.output import echo_json, echo_table
+from ferronet.cli.output import echo_json, echo_table, out_option, parse_doses
 from ferronet.cli.profile_commands import predict_cmd, profile_group
 from ferronet.cli.screen_commands import recommend_cmd, report_cmd, screen_group
 from ferronet.errors import FerronetError
+from ferronet.io.atomic import atomic_write
 from ferronet.model import load_model
 from ferronet.model.network import CONDITIONS, READOUTS
 from ferronet.model.perturbation import PerturbationSyntaxError
@@ -50,7 +50,7 @@ cli.add_command(profile_group)
     help="Readout(s); default ferroptosis, lipid_peroxidation, GSH, labile_iron.",
 )
 @click.option("--compare/--no-compare", default=True, show_default=True, help="Also simulate the untreated cell.")
-@click.option("--plot", type=click.Path(dir_okay=False), help="Write time courses to this PNG.")
+@out_option("--plot", type=click.Path(dir_okay=False), help="Write time courses to this PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def simulate(
     perturbations: tuple[str, ...],
@@ -82,7 +82,7 @@ def simulate(
     if plot:
         from ferronet.report.figures import timecourses
 
-        timecourses(result.times, {n: result.timecourse(n) for n in names}, labels, plot)
+        atomic_write(plot, timecourses(result.times, {n: result.timecourse(n) for n in names}, labels), "--plot")
         click.echo(f"wrote {plot}", err=True)
 
 
@@ -91,7 +91,7 @@ def simulate(
 @click.option("--with", "-w", "extra", multiple=True, help="Perturbation added to every dose (repeatable).")
 @click.option("--cell", default=None, help="Cell profile.")
 @click.option("--doses", help="Comma-separated doses in uM (default: 12 log-spaced doses around the reference dose).")
-@click.option("--plot", type=click.Path(dir_okay=False), help="Write the curve to this PNG.")
+@out_option("--plot", type=click.Path(dir_okay=False), help="Write the curve to this PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def dose_response(
     drug: str, extra: tuple[str, ...], cell: str | None, doses: str | None, plot: str | None, as_json: bool
@@ -103,12 +103,7 @@ def dose_response(
         raise FerronetError(f"'{drug}' is a {kind}, not a compound (genes go in --with, e.g. {target}:knockdown)")
     p = model.resolve(target)
     if doses:
-        try:
-            grid = np.array([float(x) for x in doses.split(",")])
-        except ValueError:
-            raise FerronetError(f"--doses must be numbers separated by commas, got '{doses}'") from None
-        if (grid < 0).any():
-            raise FerronetError("--doses must not be negative")
+        grid = np.array(parse_doses(doses, "--doses"))
     else:
         ref = model.compounds[p.target].default_uM
         grid = ref * np.logspace(-2, 1.5, 12)
@@ -132,7 +127,7 @@ def dose_response(
     if plot:
         from ferronet.report.figures import dose_curves
 
-        dose_curves(p.target, grid, curves, plot)
+        atomic_write(plot, dose_curves(p.target, grid, curves), "--plot")
         click.echo(f"wrote {plot}", err=True)
 
 
@@ -164,7 +159,7 @@ def model() -> None:
 
 @model.command("export")
 @click.option("--format", "fmt", type=click.Choice(["sbml"]), default="sbml", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default stdout).")
+@out_option("--out", type=click.Path(dir_okay=False), help="Output file (default stdout).")
 def model_export(fmt: str, out: str | None) -> None:
     """Export the kinetic model (SBML L3V2, simulable with libRoadRunner / COPASI)."""
     from ferronet.io.sbml import to_sbml
@@ -173,7 +168,7 @@ def model_export(fmt: str, out: str | None) -> None:
     y0 = BatchEngine.for_model(m).y_default
     text = to_sbml(m, dict(zip(m.species_ids, map(float, y0), strict=True)))
     if out:
-        Path(out).write_text(text)
+        atomic_write(out, text, "--out")
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(text)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
 
+from ferronet.model.perturbation import MAX_DOSE_UM
+
 Name = Field(min_length=1, max_length=80)
+Dose = Annotated[float, Field(ge=0, le=MAX_DOSE_UM, allow_inf_nan=False, description="uM, 0 to 1 M")]
 
 
 class SimulateRequest(BaseModel):
@@ -19,7 +24,7 @@ class DoseResponseRequest(BaseModel):
     drug: str = Name
     extra: list[str] = Field(default_factory=list, max_length=8, description="added to every dose")
     cell: str | None = Field(default=None, max_length=40)
-    doses: list[float] | None = Field(default=None, max_length=24)
+    doses: list[Dose] | None = Field(default=None, max_length=24)
 
 
 class ComboRequest(BaseModel):
