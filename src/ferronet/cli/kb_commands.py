@@ -159,9 +159,13 @@ def _check_folder(folder: Path) -> None:
 
 @kb_group.command("import-ferrdb")
 @click.argument("directory", type=click.Path())
-def kb_import_ferrdb(directory: str) -> None:
-    """Load FerrDb V2 CSVs (driver, suppressor, marker, ...) as an extra evidence layer."""
-    s = import_ferrdb(directory)
+@click.option("--allow-fewer", is_flag=True, help="Accept files with fewer rows than the current import.")
+def kb_import_ferrdb(directory: str, allow_fewer: bool) -> None:
+    """Load FerrDb V2 CSVs (driver, suppressor, marker, ...) as an extra evidence layer.
+
+    Damaged or truncated files are refused and the current import is kept.
+    """
+    s = import_ferrdb(directory, allow_fewer=allow_fewer)
     click.echo(f"imported {s.regulators} regulator records, {s.edges} signed edges, {s.compounds} compounds")
     if s.skipped:
         click.echo(f"{len(s.skipped)} row(s) skipped:", err=True)

@@ -7,6 +7,7 @@ they never show a traceback.
 from __future__ import annotations
 
 import sys
+import warnings
 
 import click
 import numpy as np
@@ -249,7 +250,12 @@ def serve(host: str, port: int) -> None:
     run(host, port)
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
 def main() -> None:
+    warnings.showwarning = _show_warning
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
