@@ -14,7 +14,7 @@ import numpy as np
 
 from ferronet import __version__
 from ferronet.cli.kb_commands import kb_group
-from ferronet.cli.output import echo_json, echo_table, out_option, parse_doses
+from ferronet.cli.output import echo_json, echo_table, out_option, parse_doses, text_file
 from ferronet.cli.profile_commands import predict_cmd, profile_group
 from ferronet.cli.screen_commands import recommend_cmd, report_cmd, screen_group
 from ferronet.errors import FerronetError
@@ -133,7 +133,7 @@ def dose_response(
 
 
 @cli.command()
-@click.argument("file", type=click.Path())
+@click.argument("file", type=click.Path(), callback=text_file)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def check(file: str, as_json: bool) -> None:
     """Check the model against an observation file (format: shared/spec/observations.md)."""
@@ -269,6 +269,15 @@ def main() -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+    except UnicodeDecodeError as exc:  # last resort: a reader that did not check its encoding
+        msg = f"an input file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
+        click.echo(f"error: {msg}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        click.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

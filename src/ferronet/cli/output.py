@@ -95,3 +95,28 @@ def scheduler_checked(ctx: click.Context, param: click.Parameter, value: str | N
     except FerronetError as exc:
         raise click.BadParameter(str(exc), ctx, param) from None
     return value
+
+
+def text_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback for input text files (YAML, TSV): a readable UTF-8 file, or one clear message."""
+    if value is None:
+        return None
+    from pathlib import Path
+
+    path = Path(value)
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise click.BadParameter(f"'{value}' is a folder; expected a text file", ctx, param) from None
+    except OSError as exc:
+        raise click.BadParameter(f"cannot read '{value}': {exc.strerror or exc}", ctx, param) from None
+    if b"\x00" in raw[:65536]:
+        raise click.BadParameter(f"'{value}' holds binary data; expected a UTF-8 text file", ctx, param)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise click.BadParameter(
+            f"'{value}' line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8", ctx, param
+        ) from None
+    return value

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from ferronet.cli.output import echo_json, echo_table, out_option, parse_doses, scheduler_checked
+from ferronet.cli.output import echo_json, echo_table, out_option, parse_doses, scheduler_checked, text_file
 from ferronet.errors import FerronetError
 from ferronet.io.atomic import atomic_write
 
@@ -168,7 +168,9 @@ def screen_combo(drugs, doses, background, cell, methods, out, plot, scheduler, 
 @click.option("--therapy", required=True, help="The therapy the tumour resists (drug, or e.g. radiotherapy).")
 @click.option("--cancer", default=None, help="Cancer type.")
 @click.option("--mutation", "mutations", multiple=True, help="Mutated gene (KEAP1, TP53, KRAS, ...) or GENE:action.")
-@click.option("--profile", type=click.Path(), help="TSV of gene<TAB>relative level for this tumour.")
+@click.option(
+    "--profile", type=click.Path(), callback=text_file, help="TSV of gene<TAB>relative level for this tumour."
+)
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 500))
 @click.option("--scheduler", callback=scheduler_checked, help="Dask scheduler address.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, best first.")
