@@ -242,12 +242,20 @@ def tour() -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def serve(host: str, port: int) -> None:
-    """Start the web app (pages and JSON API; OpenAPI document at /openapi.json)."""
+@click.option(
+    "--allow-host", "hosts", multiple=True, help="Extra name accepted in the Host header (e.g. behind a proxy)."
+)
+def serve(host: str, port: int, hosts: tuple[str, ...]) -> None:
+    """Start the web app (pages and JSON API; OpenAPI document at /openapi.json).
+
+    Only loopback names (and --host, --allow-host) are accepted in the Host header, against DNS rebinding.
+    """
     from ferronet.web.app import serve as run
 
+    if host in ("0.0.0.0", "::"):
+        click.echo("warning: listening on every interface; any Host header is accepted", err=True)
     click.echo(f"ferronet web app on http://{host}:{port}  (Ctrl-C to stop)")
-    run(host, port)
+    run(host, port, hosts)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
