@@ -10,6 +10,7 @@ import contextlib
 from collections.abc import AsyncIterator, Iterable
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -47,6 +48,12 @@ def _errors(app: FastAPI) -> None:
     async def syntax_error(_: Request, exc: PerturbationSyntaxError) -> JSONResponse:
         return JSONResponse({"error": str(exc)[:2000]}, status_code=400)
 
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # the offending input is not echoed back (it may be huge or not JSON-serialisable, e.g. Infinity)
+        detail = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))[:300]} for e in exc.errors()[:20]]
+        return JSONResponse({"error": "invalid request", "detail": detail}, status_code=422)
+
     @app.exception_handler(ServerBusy)
     async def busy(_: Request, exc: ServerBusy) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=503, headers={"Retry-After": str(exc.retry_after)})
@@ -67,6 +74,7 @@ def create_app(host: str | None = "127.0.0.1", hosts: Iterable[str] = (), pool: 
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        ctx.pool.start()  # workers load the model in the background, before the first heavy request
         yield
         ctx.pool.shutdown()
 

@@ -30,7 +30,10 @@ class ServerBusy(Exception):
 
 
 def _warm() -> None:
-    """Worker start-up: load the knowledge base and model once per process."""
+    """Worker start-up: import the job modules and load the knowledge base and model once per process."""
+    import ferronet.profile.personalise
+    import ferronet.report.html
+    import ferronet.screen  # noqa: F401
     from ferronet.kb import load_kb
     from ferronet.model import load_model
 
@@ -41,7 +44,8 @@ def _warm() -> None:
 class HeavyPool:
     """A process pool with at most ``workers`` running and ``queue`` waiting jobs."""
 
-    def __init__(self, workers: int | None = None, queue: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, queue: int | None = None, warm: bool = True) -> None:
+        self.warm = warm
         self.workers = workers or int(os.environ.get("FERRONET_WEB_WORKERS", max(1, min(2, (os.cpu_count() or 2) - 1))))
         self.capacity = self.workers + (queue if queue is not None else int(os.environ.get("FERRONET_WEB_QUEUE", 6)))
         self._lock = threading.Lock()
@@ -53,8 +57,16 @@ class HeavyPool:
         with self._lock:
             if self._pool is None:
                 ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_warm)
+                init = _warm if self.warm else None
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=init)
             return self._pool
+
+    def start(self) -> None:
+        """Start the workers now (they warm up in the background)."""
+        pool = self._executor()
+        if self.warm:
+            for _ in range(self.workers):
+                pool.submit(_warm)
 
     def status(self) -> dict[str, int]:
         with self._lock:
