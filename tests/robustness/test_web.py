@@ -155,11 +155,11 @@ def test_busy_server_answers_503_with_retry_after(client, monkeypatch):
     monkeypatch.setattr(jobs, "recommend_job", slow_jobs.slow_recommend)
     answers: list[tuple[int, str | None]] = []
 
-    def ask() -> None:
-        r = client.post("/api/recommend", json={"therapy": "x"})
+    def ask(i: int) -> None:  # distinct requests (identical ones would share one job)
+        r = client.post("/api/recommend", json={"therapy": f"busy{i}"})
         answers.append((r.status_code, r.headers.get("retry-after")))
 
-    threads = [threading.Thread(target=ask) for _ in range(3)]
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(3)]
     try:
         for t in threads:
             t.start()
@@ -185,7 +185,7 @@ def test_search_answers_while_a_heavy_job_runs(client, monkeypatch):
     monkeypatch.setattr(jobs, "recommend_job", slow_jobs.slow_recommend)
     done: list[int] = []
     worker = threading.Thread(
-        target=lambda: done.append(client.post("/api/recommend", json={"therapy": "x"}).status_code)
+        target=lambda: done.append(client.post("/api/recommend", json={"therapy": "while-search"}).status_code)
     )
     try:
         worker.start()

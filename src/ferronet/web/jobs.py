@@ -14,6 +14,8 @@ import os
 import tempfile
 import threading
 import warnings
+from collections import OrderedDict
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -52,6 +54,9 @@ class HeavyPool:
         self._active = 0
         self._pool: ProcessPoolExecutor | None = None
         self._mean_s = 10.0  # running estimate of a job's duration, for Retry-After
+        self.cache_size = 64
+        self._results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._inflight: dict[tuple[Any, ...], asyncio.Future[Any]] = {}
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -92,6 +97,29 @@ class HeavyPool:
                 self._active -= 1
                 self._mean_s = 0.8 * self._mean_s + 0.2 * (loop.time() - t0)
 
+    async def cached(self, key: tuple[Any, ...], fn: Any, *args: Any) -> Any:
+        """``run`` for deterministic jobs: answers are kept (LRU) and identical requests in flight share one job."""
+        if key in self._results:
+            self._results.move_to_end(key)
+            return self._results[key]
+        if key in self._inflight:
+            return await asyncio.shield(self._inflight[key])
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            value = await self.run(fn, *args)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no "never retrieved" warning when nobody else waits
+            raise
+        finally:
+            self._inflight.pop(key, None)
+        future.set_result(value)
+        self._results[key] = value
+        while len(self._results) > self.cache_size:
+            self._results.popitem(last=False)
+        return value
+
     def shutdown(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
@@ -130,10 +158,10 @@ def predict_job(drug: str, uploads: dict[str, bytes], limits: Any) -> dict[str, 
     }
 
 
-def recommend_job(therapy: str, cancer: str | None, mutations: list[str], top: int) -> dict[str, Any]:
+def recommend_job(therapy: str, cancer: str | None, mutations: Sequence[str], top: int) -> dict[str, Any]:
     from ferronet.screen import recommend
 
-    rep = recommend(therapy, cancer, mutations, top=top)
+    rep = recommend(therapy, cancer, list(mutations), top=top)
     return {
         "therapy": rep.therapy,
         "therapy_model": rep.therapy_model,
@@ -169,8 +197,8 @@ def combo_job(drugs: list[str], cell: str | None, n_doses: int, doses: dict[str,
     }
 
 
-def report_job(therapy: str, cancer: str | None, mutations: list[str]) -> str:
+def report_job(therapy: str, cancer: str | None, mutations: Sequence[str]) -> str:
     from ferronet.report.html import build_report
 
     with tempfile.TemporaryDirectory() as tmp:
-        return build_report(therapy, cancer, mutations, Path(tmp) / "report.html").read_text(encoding="utf-8")
+        return build_report(therapy, cancer, list(mutations), Path(tmp) / "report.html").read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from typing import Annotated, Any
@@ -39,7 +40,9 @@ async def api_predict(
         if len(data) > MAX_UPLOAD:
             raise HTTPException(413, f"{key} upload is larger than {MAX_UPLOAD // 1000} kB")
         uploads[key] = data
-    result: dict[str, Any] = await ctx.pool.run(jobs.predict_job, clean(drug, "drug") or drug, uploads, UPLOAD_LIMITS)
+    drug = clean(drug, "drug") or drug
+    key = ("predict", drug, *(f"{k}:{hashlib.sha256(v).hexdigest()}" for k, v in sorted(uploads.items())))
+    result: dict[str, Any] = await ctx.pool.cached(key, jobs.predict_job, drug, uploads, UPLOAD_LIMITS)
     return result
 
 

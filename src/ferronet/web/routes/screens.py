@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Annotated, Any
 
@@ -24,9 +25,9 @@ def _names(values: list[str], what: str) -> list[str]:
 async def api_combo(ctx: Ctx, req: ComboRequest) -> dict[str, Any]:
     """Dose matrix of two drugs with HSA, Bliss, Loewe and ZIP synergy (failed wells: null, never scored)."""
     doses = {k: list(v) for k, v in (req.doses or {}).items()}
-    result: dict[str, Any] = await ctx.pool.run(
-        jobs.combo_job, _names(req.drugs, "drug"), clean(req.cell, "cell"), req.n_doses, doses
-    )
+    args = (_names(req.drugs, "drug"), clean(req.cell, "cell"), req.n_doses, doses)
+    key = ("combo", json.dumps(args, sort_keys=True))
+    result: dict[str, Any] = await ctx.pool.cached(key, jobs.combo_job, *args)
     return result
 
 
@@ -34,9 +35,8 @@ async def api_combo(ctx: Ctx, req: ComboRequest) -> dict[str, Any]:
 async def api_recommend(ctx: Ctx, req: RecommendRequest) -> dict[str, Any]:
     """Ranked interventions that restore ferroptosis under a therapy, with their evidence."""
     therapy = clean(req.therapy, "therapy") or req.therapy
-    result: dict[str, Any] = await ctx.pool.run(
-        jobs.recommend_job, therapy, clean(req.cancer, "cancer"), _names(req.mutations, "mutation"), req.top
-    )
+    args = (therapy, clean(req.cancer, "cancer"), tuple(_names(req.mutations, "mutation")), req.top)
+    result: dict[str, Any] = await ctx.pool.cached(("recommend", *args), jobs.recommend_job, *args)
     return result
 
 
@@ -50,6 +50,7 @@ async def api_report(
     """The self-contained HTML report (with the given mutations, as on the recommend page), as a download."""
     therapy = clean(therapy, "therapy") or therapy
     cancer = clean(cancer, "cancer")
-    body: str = await ctx.pool.run(jobs.report_job, therapy, cancer, _names(mutation, "mutation"))
+    args = (therapy, cancer, tuple(_names(mutation, "mutation")))
+    body: str = await ctx.pool.cached(("report", *args), jobs.report_job, *args)
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", f"ferronet-report-{therapy}-{cancer or 'any'}")[:100]
     return HTMLResponse(body, headers={"Content-Disposition": f'attachment; filename="{stem}.html"'})
