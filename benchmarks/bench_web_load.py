@@ -38,6 +38,8 @@ GENES = ["GPX4", "AIFM2", "ACSL4", "NQO1", "SLC7A11", "FTH1"]
 MIXES = {
     "basic": [("search", 0.75), ("simulate", 0.25)],
     "full": [("search", 0.70), ("entity", 0.08), ("simulate", 0.15), ("recommend", 0.03), ("predict", 0.04)],
+    "warmup-simulate": [("simulate", 1.0)],
+    "warmup-predict": [("predict", 1.0)],
 }
 MAX_RETRIES = 5
 
@@ -218,7 +220,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=400)
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--time-limit", type=float, default=900.0, help="seconds for the request run (then it stops)")
-    ap.add_argument("--mix", choices=sorted(MIXES), default="full")
+    ap.add_argument("--mix", choices=sorted(m for m in MIXES if not m.startswith("warmup")), default="full")
     ap.add_argument("--soak-seconds", type=float, default=0.0, help="then keep the load going this long (bounded)")
     ap.add_argument("--soak-requests", type=int, default=20_000, help="at most this many soak requests")
     args = ap.parse_args()
@@ -226,6 +228,10 @@ def main() -> None:
         ap.error("bounded benchmark: at most 20,000 requests, 64 clients and a 1 h soak")
     proc, base = start_server()
     try:
+        t0 = time.perf_counter()
+        for kind in ("simulate", "predict"):  # steady state: the workers have compiled the model
+            _request(base, {"simulate": 0, "predict": 7}[kind], "warmup-" + kind)
+        print(f"warm-up (first simulation and prediction): {time.perf_counter() - t0:.1f} s")
         rss0 = server_rss_mb(proc.pid)
         stats = run_load(base, args.requests, args.concurrency, args.time_limit, args.mix)
         rss1 = server_rss_mb(proc.pid)

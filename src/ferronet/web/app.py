@@ -75,8 +75,12 @@ def create_app(host: str | None = "127.0.0.1", hosts: Iterable[str] = (), pool: 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         ctx.pool.start()  # workers load the model in the background, before the first heavy request
+        if ctx.simulator is not None:
+            ctx.simulator.start()
         yield
         ctx.pool.shutdown()
+        if ctx.simulator is not None:
+            ctx.simulator.shutdown()
 
     app = FastAPI(
         title="ferronet",

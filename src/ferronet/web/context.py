@@ -15,8 +15,7 @@ from ferronet.kb.base import KnowledgeBase
 from ferronet.model import load_model
 from ferronet.model.network import Model
 from ferronet.sim import Condition
-from ferronet.sim.engine import BatchEngine
-from ferronet.web.batcher import SimulationBatcher
+from ferronet.web.batcher import SimulationBatcher, SimulationProcess, simulate_batch
 from ferronet.web.jobs import HeavyPool
 
 
@@ -26,20 +25,28 @@ class Context:
     model: Model
     batcher: SimulationBatcher
     pool: HeavyPool = field(default_factory=HeavyPool)
+    simulator: SimulationProcess | None = None
 
     def __post_init__(self) -> None:
         self.simulated = lru_cache(maxsize=256)(self._simulate)
+        self.search = lru_cache(maxsize=4096)(self._search)  # a search costs ~40 ms; queries repeat a lot
+
+    def _search(self, q: str, limit: int) -> tuple[dict[str, str], ...]:
+        return tuple(self.kb.search(q, limit=limit))
 
     @classmethod
-    def create(cls, pool: HeavyPool | None = None) -> Context:
+    def create(cls, pool: HeavyPool | None = None, in_process: bool = False) -> Context:
+        """``in_process``: simulate in this process (no simulation worker), e.g. for small tools."""
         kb, model = load_kb(), load_model()
-        return cls(kb, model, SimulationBatcher(BatchEngine.for_model(model)), pool or HeavyPool())
+        simulator = None if in_process else SimulationProcess()
+        batcher = SimulationBatcher(simulator or simulate_batch)
+        return cls(kb, model, batcher, pool or HeavyPool(), simulator)
 
     def _simulate(self, cond: Condition, names: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, float]]:
         """Deterministic, so identical requests are answered from the cache; concurrent distinct requests are
         simulated together (micro-batching). Returns the response body and the node activities."""
         conds = [Condition(cond.cell), cond]
-        res, idx = self.batcher.run(conds)
+        res, idx = self.batcher.run(conds, ["ferroptosis", *self.model.nodes, *names], names)
         activity = {n: float(res.readout(n)[idx[1]]) for n in self.model.nodes}
         activity["ferroptosis"] = 1.0 + float(res.readout("ferroptosis")[idx[1]])
         body = {

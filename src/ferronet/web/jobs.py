@@ -8,6 +8,7 @@ The job functions are thin: they call the public API and return JSON-ready dicts
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import multiprocessing
 import os
@@ -29,6 +30,14 @@ class ServerBusy(Exception):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"the server is busy with other long jobs; retry in {retry_after} s")
         self.retry_after = retry_after
+
+
+def _worker_init(warm: bool) -> None:
+    """Workers run at a lower CPU priority, so that the server process (search, pages) is scheduled first."""
+    with contextlib.suppress(OSError):
+        os.nice(int(os.environ.get("FERRONET_WEB_WORKER_NICE", 10)))
+    if warm:
+        _warm()
 
 
 def _warm() -> None:
@@ -62,8 +71,9 @@ class HeavyPool:
         with self._lock:
             if self._pool is None:
                 ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
-                init = _warm if self.warm else None
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=init)
+                self._pool = ProcessPoolExecutor(
+                    self.workers, mp_context=ctx, initializer=_worker_init, initargs=(self.warm,)
+                )
             return self._pool
 
     def start(self) -> None:
@@ -71,7 +81,7 @@ class HeavyPool:
         pool = self._executor()
         if self.warm:
             for _ in range(self.workers):
-                pool.submit(_warm)
+                pool.submit(_warm)  # starts the worker processes (each warms up in its initializer)
 
     def status(self) -> dict[str, int]:
         with self._lock:

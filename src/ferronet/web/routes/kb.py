@@ -19,7 +19,7 @@ async def api_search(ctx: Ctx, q: str, limit: int = 30) -> list[dict[str, str]]:
     """Genes, aliases, compounds, cancers and strategies matching ``q``."""
     if not q.strip() or len(q) > 80:
         raise FerronetError("query must be 1 to 80 characters")
-    return ctx.kb.search(clean(q, "query") or q, limit=max(1, min(limit, 100)))
+    return list(ctx.search((clean(q, "query") or q).strip(), max(1, min(limit, 100))))
 
 
 @router.get("/api/entity/{name}", tags=["knowledge base"])

@@ -66,6 +66,6 @@ def api_dose_response(ctx: Ctx, req: DoseResponseRequest) -> dict[str, Any]:
         raise FerronetError("doses must be a non-empty list of numbers from 0 to 1e6 uM (1 M)")
     doses = [check_dose(d, "doses") for d in req.doses] if req.doses else list(model.compounds[drug].standard_doses(10))
     conds = [Condition.parse(model, [f"{drug}@{d:g}uM", *req.extra], clean(req.cell, "cell")) for d in doses]
-    res, idx = ctx.batcher.run(conds)
+    res, idx = ctx.batcher.run(conds, ["ferroptosis"])
     death = res.readout("ferroptosis")[idx]
     return {"drug": drug, "doses_uM": doses, "ferroptosis": death.tolist()}

@@ -35,7 +35,7 @@ def page(ctx: Context, request: Request, template: str, **values: Any) -> HTMLRe
 
 @router.get("/", response_class=HTMLResponse)
 def home(ctx: Ctx, request: Request, q: str = "") -> HTMLResponse:
-    hits = ctx.kb.search(q, limit=50) if q.strip() and len(q) <= 80 else []
+    hits = list(ctx.search(q.strip(), 50)) if q.strip() and len(q) <= 80 else []
     return page(ctx, request, "search.html", q=q, hits=hits, counts=ctx.kb.counts())
 
 

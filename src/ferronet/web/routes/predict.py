@@ -41,8 +41,8 @@ async def api_predict(
             raise HTTPException(413, f"{key} upload is larger than {MAX_UPLOAD // 1000} kB")
         uploads[key] = data
     drug = clean(drug, "drug") or drug
-    key = ("predict", drug, *(f"{k}:{hashlib.sha256(v).hexdigest()}" for k, v in sorted(uploads.items())))
-    result: dict[str, Any] = await ctx.pool.cached(key, jobs.predict_job, drug, uploads, UPLOAD_LIMITS)
+    cache_key = ("predict", drug, *(f"{k}:{hashlib.sha256(v).hexdigest()}" for k, v in sorted(uploads.items())))
+    result: dict[str, Any] = await ctx.pool.cached(cache_key, jobs.predict_job, drug, uploads, UPLOAD_LIMITS)
     return result
 
 
