@@ -16,7 +16,9 @@ from tests.robustness import slow_jobs
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app(), base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
+    """The app with a cold job pool and in-process simulations (fast to start; tests/web covers the defaults)."""
+    app = create_app(pool=HeavyPool(warm=False), simulate_in_process=True)
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
         yield c
 
 

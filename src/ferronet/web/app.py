@@ -67,10 +67,16 @@ def _errors(app: FastAPI) -> None:
         return JSONResponse({"error": f"internal error ({type(exc).__name__})"}, status_code=500)
 
 
-def create_app(host: str | None = "127.0.0.1", hosts: Iterable[str] = (), pool: HeavyPool | None = None) -> FastAPI:
+def create_app(
+    host: str | None = "127.0.0.1",
+    hosts: Iterable[str] = (),
+    pool: HeavyPool | None = None,
+    simulate_in_process: bool = False,
+) -> FastAPI:
     """The app. ``host`` is the interface served: the Host header must be a loopback name or ``host``
-    (any name when ``host`` is a wildcard such as 0.0.0.0); ``hosts`` adds accepted names."""
-    ctx = Context.create(pool)
+    (any name when ``host`` is a wildcard such as 0.0.0.0); ``hosts`` adds accepted names. ``pool`` replaces the
+    heavy-job pool; ``simulate_in_process`` runs simulations in this process (no simulation worker)."""
+    ctx = Context.create(pool, in_process=simulate_in_process)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -142,10 +142,7 @@ class HeavyPool:
 
 def predict_job(drug: str, uploads: dict[str, bytes], limits: Any) -> dict[str, Any]:
     """Read the uploaded tables (bounded) and predict; the upload's own file name is never used as a path."""
-    import numpy as np
-
     from ferronet.profile.io import read_samples
-    from ferronet.profile.personalise import predict
 
     frames = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -155,6 +152,10 @@ def predict_job(drug: str, uploads: dict[str, bytes], limits: Any) -> dict[str, 
             frames[key] = read_samples(path, key, binary=key == "mutations", limits=limits)
     if "expression" not in frames:
         raise FerronetError("an expression table is required")
+    import numpy as np
+
+    from ferronet.profile.personalise import predict  # after the checks: bad uploads are refused quickly
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         table = predict(drug, frames["expression"], frames.get("mutations"), progress=False)
