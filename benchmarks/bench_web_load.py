@@ -146,8 +146,12 @@ def run_load(
     t0 = time.perf_counter()
     stop = threading.Event()
 
+    started = [0]
+
     def one(i: int) -> None:
         if not stop.is_set() and time.perf_counter() - t0 < time_limit:
+            with stats.lock:
+                started[0] += 1
             _request(base, i, mix, stats)
 
     with ThreadPoolExecutor(concurrency) as pool:
@@ -162,7 +166,9 @@ def run_load(
     alive = _request(base, 1)[1]
     return {
         "completed": len(samples),
-        "errors": sum(not s.ok for s in samples) + (n_requests - len(samples)),
+        # a request that started but did not finish in time is an error; one never started (time limit) is not
+        "errors": sum(not s.ok for s in samples) + (started[0] - len(samples)),
+        "not_started": n_requests - started[0],
         "rejected_then_retried": sum(s.rejected for s in samples),
         "wall_s": wall,
         "throughput_rps": len(samples) / wall,
