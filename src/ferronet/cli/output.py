@@ -29,10 +29,7 @@ def writable(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     """Click callback: an output file option is checked when the command line is parsed, before computing."""
     if value is None:
         return None
-    try:
-        check_writable(value, f"--{param.name}")
-    except FerronetError as exc:
-        raise click.BadParameter(str(exc), ctx, param) from None
+    check_writable(value, f"--{param.name}")  # a FerronetError: "error: ..." and exit status 2
     return value
 
 
@@ -53,7 +50,11 @@ def parse_doses(text: str, what: str) -> list[float]:
         try:
             out.append(check_dose(float(x), x[:40]))
         except ValueError as exc:  # PerturbationSyntaxError is a ValueError
-            detail = str(exc) if isinstance(exc, PerturbationSyntaxError) else f"'{x[:40]}' is not a number"
+            detail = (
+                str(exc)
+                if isinstance(exc, PerturbationSyntaxError)
+                else f"'{x[:40]}' is not a number (expected numbers separated by commas)"
+            )
             raise FerronetError(f"{what}: {detail}") from None
     return out
 
@@ -90,10 +91,7 @@ def check_scheduler(address: str | None, timeout_s: float = 3.0) -> None:
 
 def scheduler_checked(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Click callback for ``--scheduler``: the address must answer (checked before any work)."""
-    try:
-        check_scheduler(value)
-    except FerronetError as exc:
-        raise click.BadParameter(str(exc), ctx, param) from None
+    check_scheduler(value)
     return value
 
 
@@ -107,16 +105,15 @@ def text_file(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     try:
         raw = path.read_bytes()
     except IsADirectoryError:
-        raise click.BadParameter(f"'{value}' is a folder; expected a text file", ctx, param) from None
+        raise FerronetError(f"'{value}' is a folder; expected a text file") from None
     except OSError as exc:
-        raise click.BadParameter(f"cannot read '{value}': {exc.strerror or exc}", ctx, param) from None
+        raise FerronetError(f"cannot read '{value}': {exc.strerror or exc}") from None
     if b"\x00" in raw[:65536]:
-        raise click.BadParameter(f"'{value}' holds binary data; expected a UTF-8 text file", ctx, param)
+        raise FerronetError(f"'{value}' holds binary data; expected a UTF-8 text file")
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise click.BadParameter(
-            f"'{value}' line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8", ctx, param
-        ) from None
+        byte = raw[exc.start]
+        raise FerronetError(f"'{value}' line {line}: not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8") from None
     return value
