@@ -7,7 +7,7 @@ they never show a traceback.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+import warnings
 from typing import Any
 
 import click
@@ -15,10 +15,11 @@ import numpy as np
 
 from ferronet import __version__
 from ferronet.cli.kb_commands import kb_group
-from ferronet.cli.output import echo_json, echo_table
+from ferronet.cli.output import echo_json, echo_table, out_option, parse_doses, text_file
 from ferronet.cli.profile_commands import predict_cmd, profile_group
 from ferronet.cli.screen_commands import recommend_cmd, report_cmd, screen_group
 from ferronet.errors import FerronetError
+from ferronet.io.atomic import atomic_write
 from ferronet.model import load_model
 from ferronet.model.network import CONDITIONS, READOUTS
 from ferronet.model.perturbation import PerturbationSyntaxError
@@ -54,7 +55,7 @@ cli.add_command(profile_group)
 @click.option("--hours", type=float, default=24.0, show_default=True, help="Length of the exposure (h).")
 @click.option("--pre", "pre", multiple=True, help="Present during pre-culture only, withdrawn at t = 0 (repeatable).")
 @click.option("--engine", default="batch", show_default=True, help="Simulation engine: batch or roadrunner.")
-@click.option("--plot", type=click.Path(dir_okay=False), help="Write time courses to this PNG.")
+@out_option("--plot", type=click.Path(dir_okay=False), help="Write time courses to this PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (readouts, time courses, statuses, provenance).")
 def simulate(
     perturbations: tuple[str, ...],
@@ -100,7 +101,7 @@ def simulate(
     if plot:
         from ferronet.report.figures import timecourses
 
-        timecourses(result.times, {n: result.timecourse(n) for n in names}, labels, plot)
+        atomic_write(plot, timecourses(result.times, {n: result.timecourse(n) for n in names}, labels), "--plot")
         click.echo(f"wrote {plot}", err=True)
 
 
@@ -109,7 +110,7 @@ def simulate(
 @click.option("--with", "-w", "extra", multiple=True, help="Perturbation added to every dose (repeatable).")
 @click.option("--cell", default=None, help="Cell profile.")
 @click.option("--doses", help="Comma-separated doses in uM (default: 12 log-spaced doses around the reference dose).")
-@click.option("--plot", type=click.Path(dir_okay=False), help="Write the curve to this PNG.")
+@out_option("--plot", type=click.Path(dir_okay=False), help="Write the curve to this PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def dose_response(
     drug: str, extra: tuple[str, ...], cell: str | None, doses: str | None, plot: str | None, as_json: bool
@@ -121,12 +122,7 @@ def dose_response(
         raise FerronetError(f"'{drug}' is a {kind}, not a compound (genes go in --with, e.g. {target}:knockdown)")
     p = model.resolve(target)
     if doses:
-        try:
-            grid = np.array([float(x) for x in doses.split(",")])
-        except ValueError:
-            raise FerronetError(f"--doses must be numbers separated by commas, got '{doses}'") from None
-        if (grid < 0).any():
-            raise FerronetError("--doses must not be negative")
+        grid = np.array(parse_doses(doses, "--doses"))
     else:
         ref = model.compounds[p.target].default_uM
         grid = ref * np.logspace(-2, 1.5, 12)
@@ -150,12 +146,12 @@ def dose_response(
     if plot:
         from ferronet.report.figures import dose_curves
 
-        dose_curves(p.target, grid, curves, plot)
+        atomic_write(plot, dose_curves(p.target, grid, curves), "--plot")
         click.echo(f"wrote {plot}", err=True)
 
 
 @cli.command()
-@click.argument("file", type=click.Path())
+@click.argument("file", type=click.Path(), callback=text_file)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def check(file: str, as_json: bool) -> None:
     """Check the model against an observation or measurements file (docs/measurements.md)."""
@@ -210,7 +206,7 @@ def model() -> None:
 
 @model.command("export")
 @click.option("--format", "fmt", type=click.Choice(["sbml"]), default="sbml", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default stdout).")
+@out_option("--out", type=click.Path(dir_okay=False), help="Output file (default stdout).")
 def model_export(fmt: str, out: str | None) -> None:
     """Export the kinetic model (SBML L3V2, simulable with libRoadRunner / COPASI)."""
     from ferronet.io.sbml import to_sbml
@@ -219,7 +215,7 @@ def model_export(fmt: str, out: str | None) -> None:
     y0 = BatchEngine.for_model(m).y_default
     text = to_sbml(m, dict(zip(m.species_ids, map(float, y0), strict=True)))
     if out:
-        Path(out).write_text(text)
+        atomic_write(out, text, "--out")
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(text)
@@ -318,15 +314,28 @@ def tour() -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def serve(host: str, port: int) -> None:
-    """Start the web app (pages and JSON API; OpenAPI document at /openapi.json)."""
+@click.option(
+    "--allow-host", "hosts", multiple=True, help="Extra name accepted in the Host header (e.g. behind a proxy)."
+)
+def serve(host: str, port: int, hosts: tuple[str, ...]) -> None:
+    """Start the web app (pages and JSON API; OpenAPI document at /openapi.json).
+
+    Only loopback names (and --host, --allow-host) are accepted in the Host header, against DNS rebinding.
+    """
     from ferronet.web.app import serve as run
 
+    if host in ("0.0.0.0", "::"):
+        click.echo("warning: listening on every interface; any Host header is accepted", err=True)
     click.echo(f"ferronet web app on http://{host}:{port}  (Ctrl-C to stop)")
-    run(host, port)
+    run(host, port, hosts)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    click.echo(f"warning: {message}", err=True)
 
 
 def main() -> None:
+    warnings.showwarning = _show_warning
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -340,6 +349,15 @@ def main() -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+    except UnicodeDecodeError as exc:  # last resort: a reader that did not check its encoding
+        msg = f"an input file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
+        click.echo(f"error: {msg}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        click.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

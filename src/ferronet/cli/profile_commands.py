@@ -8,6 +8,7 @@ import click
 import numpy as np
 import pandas as pd
 
+from ferronet.cli.output import out_option, scheduler_checked
 from ferronet.cli.screen_commands import _write_table
 from ferronet.errors import FerronetError
 
@@ -24,8 +25,8 @@ def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
 @click.option("--proteins", type=click.Path(), help="Samples x proteins, log2 relative abundance.")
 @click.option("--cell", default=None, help="Base cell profile (default: the default cancer cell).")
 @click.option("--no-axes", is_flag=True, help="Skip the per-axis explanation columns (6x faster).")
-@click.option("--out", help="Output table (.tsv default; .csv or .json by suffix); default stdout.")
-@click.option("--scheduler", help="Dask scheduler address (default: this process).")
+@out_option("--out", help="Output table (.tsv default; .csv or .json by suffix); default stdout.")
+@click.option("--scheduler", callback=scheduler_checked, help="Dask scheduler address (default: this process).")
 @click.option(
     "--var-symbols",
     metavar="COLUMN",
@@ -63,7 +64,7 @@ def profile_group() -> None:
 @profile_group.command("score")
 @click.option("--expression", required=True, type=click.Path(), help="Samples x genes (CSV/TSV[.gz] or .h5ad).")
 @click.option("--method", type=click.Choice(["mean", "zscore", "ulm", "ssgsea"]), default="ulm", show_default=True)
-@click.option("--out", help="Output table (.tsv, .csv, .json); default stdout.")
+@out_option("--out", help="Output table (.tsv, .csv, .json); default stdout.")
 @click.option(
     "--gene-sets",
     "gene_sets_file",

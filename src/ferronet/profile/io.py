@@ -11,6 +11,8 @@ import io
 import math
 import re
 import warnings
+import zlib
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -23,26 +25,95 @@ from ferronet.errors import FerronetError, Problem, ValidationError
 from ferronet.names import suggest
 
 
-def _open_text(path: Path) -> str:
-    raw = path.read_bytes()
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one input table (the web app sets them; the CLI reads cohorts without row or column limits)."""
+
+    max_bytes: int | None = None  # after decompression
+    max_rows: int | None = None  # samples
+    max_cols: int | None = None  # genes
+
+
+NO_LIMITS = Limits()
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+EXPECTED = "a samples x genes table: CSV/TSV text (optionally gzipped) or .h5ad"
+
+
+def _inflate(name: str, raw: bytes, max_bytes: int | None) -> bytes:
+    """Decompress gzip data in bounded steps: never more than ``max_bytes`` are inflated (gzip bombs)."""
+    out = bytearray()
+    step = 1 << 20
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as fh:
+            while chunk := fh.read(step):
+                out += chunk
+                if max_bytes is not None and len(out) > max_bytes:
+                    raise FerronetError(
+                        f"{name}: more than {max_bytes / 1e6:g} MB once decompressed (the limit for one table)"
+                    )
+    except EOFError:
+        raise FerronetError(f"{name}: truncated gzip file (it ends before its end marker); copy it again") from None
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        raise FerronetError(f"{name}: corrupt gzip file ({exc}); expected {EXPECTED}") from None
+    return bytes(out)
+
+
+def _open_text(path: Path, limits: Limits = NO_LIMITS) -> str:
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if not limits.max_bytes or size <= limits.max_bytes:
+            raw = path.read_bytes()
+        else:
+            raise FerronetError(f"{name}: larger than {limits.max_bytes / 1e6:g} MB (the limit for one table)")
+    except OSError as exc:
+        raise FerronetError(f"cannot read {path}: {exc.strerror or exc}") from None
     if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
+        raw = _inflate(name, raw, limits.max_bytes)
+    if raw.startswith(HDF5_SIGNATURE):
+        raise FerronetError(f"{name}: an HDF5 file; name it .h5ad if it is an AnnData file (expected {EXPECTED})")
+    head = raw[:65536]
+    controls = sum(b < 9 or 13 < b < 32 for b in head)
+    if b"\x00" in head or controls > len(head) // 100:
+        raise FerronetError(f"{name}: binary data, not a text table (expected {EXPECTED})")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("latin-1")
+        return raw.decode("latin-1")  # legacy spreadsheets; gene symbols are ASCII either way
 
 
-def _read_h5ad(path: Path, var_symbols: str | None = None) -> pd.DataFrame:
+def _read_h5ad(path: Path, limits: Limits = NO_LIMITS, var_symbols: str | None = None) -> pd.DataFrame:
     try:
         import anndata
     except ImportError:  # pragma: no cover - optional dependency
         raise FerronetError(f"{path.name}: reading .h5ad needs the 'anndata' package (pip install anndata)") from None
     try:
+        with path.open("rb") as fh:
+            signature = fh.read(8)
+    except OSError as exc:
+        raise FerronetError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if signature != HDF5_SIGNATURE:
+        raise FerronetError(f"{path.name}: not an HDF5/AnnData file (no HDF5 signature); expected {EXPECTED}")
+    try:
+        backed = anndata.read_h5ad(path, backed="r")
+        n_obs, n_vars = backed.shape
+        backed.file.close()
+        _check_shape(path.name, n_obs, n_vars, limits)
         ad = anndata.read_h5ad(path)
-    except (OSError, KeyError, ValueError) as exc:
-        raise FerronetError(f"{path.name}: not a readable .h5ad file ({exc})") from None
+    except FerronetError:
+        raise
+    except Exception as exc:  # h5py/anndata raise many types for damaged files
+        raise FerronetError(
+            f"{path.name}: not a readable .h5ad file ({type(exc).__name__}: {str(exc)[:160]})"
+        ) from None
     return anndata_frame(ad, var_symbols, path.name)
+
+
+def _check_shape(name: str, n_rows: int, n_cols: int, limits: Limits) -> None:
+    if limits.max_rows is not None and n_rows > limits.max_rows:
+        raise FerronetError(f"{name}: {n_rows} samples; at most {limits.max_rows} are accepted here")
+    if limits.max_cols is not None and n_cols > limits.max_cols:
+        raise FerronetError(f"{name}: {n_cols} columns; at most {limits.max_cols} genes are accepted here")
 
 
 ENSEMBL = re.compile(r"^ENSG\d{11}(\.\d+)?$")
@@ -140,7 +211,11 @@ def read_gmt(path: str | Path) -> dict[str, list[str]]:
 
 
 def read_samples(
-    path: str | Path, kind: str = "expression", binary: bool = False, var_symbols: str | None = None
+    path: str | Path,
+    kind: str = "expression",
+    binary: bool = False,
+    limits: Limits = NO_LIMITS,
+    var_symbols: str | None = None,
 ) -> pd.DataFrame:
     """A samples x genes table of numbers. ``binary`` requires 0/1 values (mutations).
 
@@ -149,13 +224,19 @@ def read_samples(
     path = Path(path)
     if not path.exists():
         raise FerronetError(f"{kind} file not found: {path}")
+    if path.is_dir():
+        raise FerronetError(f"{kind} file {path} is a folder; expected {EXPECTED}")
     if path.suffix == ".h5ad":
-        return _read_h5ad(path, var_symbols)
+        return _read_h5ad(path, limits, var_symbols)
     if var_symbols is not None:
         raise FerronetError(f"{path.name}: --var-symbols applies to .h5ad files only")
-    text = _open_text(path)
+    text = _open_text(path, limits)
     first = text.splitlines()[0] if text else ""
     delim = "\t" if first.count("\t") >= first.count(",") else ","
+    if limits.max_rows is not None or limits.max_cols is not None:
+        lines = text.count("\n") + (not text.endswith("\n"))
+        blank = sum(1 for line in text.splitlines() if not line.strip())
+        _check_shape(path.name, max(0, lines - 1 - blank), first.count(delim), limits)
     rows = list(csv.reader(io.StringIO(text), delimiter=delim))
     if len(rows) < 2:
         raise ValidationError([Problem(path.name, 1, "", f"{kind} table needs a header and at least one sample")])

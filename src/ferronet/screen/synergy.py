@@ -215,6 +215,28 @@ def score(method: str, d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndar
     return METHODS[method].kernel(d1, d2, e)
 
 
+POINTWISE = {"HSA", "Bliss", "Loewe"}  # a well's score needs only that well and the single-drug margins
+
+
+def score_wells(method: str, d1: np.ndarray, d2: np.ndarray, e: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Synergy matrix that is never computed on failed wells (``ok`` False, or a non-finite effect).
+
+    Failed wells score NaN. A failed single-drug or control well leaves nothing to compare against: the whole
+    matrix is NaN. ZIP refits whole rows and columns, so any failed well makes its matrix NaN.
+    """
+    e = np.asarray(e, float)
+    good = np.asarray(ok, bool) & np.isfinite(e)
+    if good.all():
+        return score(method, d1, d2, e)
+    nan = np.full(e.shape, np.nan)
+    if not (good[0, :].all() and good[:, 0].all()) or method not in POINTWISE:
+        return nan
+    filled = np.where(good, e, np.maximum(e[:, :1], e[:1, :]))  # placeholder only; masked out below
+    return np.where(good, score(method, d1, d2, filled), np.nan)
+
+
 def summary(s: np.ndarray) -> float:
-    """Mean synergy over the combination cells (both doses > 0)."""
-    return float(np.mean(s[1:, 1:]))
+    """Mean synergy over the scored combination cells (both doses > 0); NaN when none could be scored."""
+    inner = np.asarray(s, float)[1:, 1:]
+    finite = inner[np.isfinite(inner)]
+    return float(np.mean(finite)) if finite.size else float("nan")
