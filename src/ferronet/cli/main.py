@@ -6,39 +6,50 @@ they never show a traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 import warnings
 from typing import Any
 
 import click
-import numpy as np
 
 from ferronet import __version__
-from ferronet.cli.kb_commands import kb_group
 from ferronet.cli.output import echo_json, echo_table, out_option, parse_doses, text_file
-from ferronet.cli.profile_commands import predict_cmd, profile_group
-from ferronet.cli.screen_commands import recommend_cmd, report_cmd, screen_group
 from ferronet.errors import FerronetError
 from ferronet.io.atomic import atomic_write
 from ferronet.model import load_model
 from ferronet.model.network import CONDITIONS, READOUTS
 from ferronet.model.perturbation import PerturbationSyntaxError
-from ferronet.sim import Condition
-from ferronet.sim.engine import BatchEngine
+
+#: sub-commands defined in other modules, imported only when used (start-up stays well under a second)
+LAZY = {
+    "kb": "ferronet.cli.kb_commands:kb_group",
+    "screen": "ferronet.cli.screen_commands:screen_group",
+    "recommend": "ferronet.cli.screen_commands:recommend_cmd",
+    "report": "ferronet.cli.screen_commands:report_cmd",
+    "predict": "ferronet.cli.profile_commands:predict_cmd",
+    "profile": "ferronet.cli.profile_commands:profile_group",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A click group whose listed sub-commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY:
+            module, attr = LAZY[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ferronet")
 def cli() -> None:
     """ferronet: ferroptosis in cancer drug resistance, as a cited knowledge base and an executable model."""
-
-
-cli.add_command(kb_group)
-cli.add_command(screen_group)
-cli.add_command(recommend_cmd)
-cli.add_command(report_cmd)
-cli.add_command(predict_cmd)
-cli.add_command(profile_group)
 
 
 @cli.command()
@@ -69,7 +80,7 @@ def simulate(
     as_json: bool,
 ) -> None:
     """Simulate an exposure (24 h by default) of a cell to perturbations, after pre-culture to equilibrium."""
-    from ferronet.sim import Protocol, get_simulator
+    from ferronet.sim import Condition, Protocol, get_simulator
 
     model = load_model()
     protocol = Protocol(pre=tuple(pre), hours=hours)
@@ -116,6 +127,10 @@ def dose_response(
     drug: str, extra: tuple[str, ...], cell: str | None, doses: str | None, plot: str | None, as_json: bool
 ) -> None:
     """Fraction of cells dying by ferroptosis across doses of a drug (with and without --with)."""
+    import numpy as np
+
+    from ferronet.sim import Condition, get_simulator
+
     model = load_model()
     kind, target = model.lookup(drug)
     if kind != "compound":
@@ -132,7 +147,7 @@ def dose_response(
         for d in grid:
             conds.append(Condition.parse(model, [f"{p.target}@{d:g}uM", *ex], cell))
             keys.append(label)
-    result = BatchEngine.for_model(model).run(conds)
+    result = get_simulator(model).run(conds)
     death = result.readout("ferroptosis")
     curves = {label: death[[k == label for k in keys]] for label in arms}
     if as_json:
@@ -210,9 +225,10 @@ def model() -> None:
 def model_export(fmt: str, out: str | None) -> None:
     """Export the kinetic model (SBML L3V2, simulable with libRoadRunner / COPASI)."""
     from ferronet.io.sbml import to_sbml
+    from ferronet.sim import get_simulator
 
     m = load_model()
-    y0 = BatchEngine.for_model(m).y_default
+    y0 = get_simulator(m).y_default
     text = to_sbml(m, dict(zip(m.species_ids, map(float, y0), strict=True)))
     if out:
         atomic_write(out, text, "--out")
@@ -273,6 +289,7 @@ def model_names() -> None:
 def tour() -> None:
     """A short tour: the knowledge base, then a simulated resistance and its reversal."""
     from ferronet.kb import load_kb
+    from ferronet.sim import Condition, get_simulator
 
     kb = load_kb()
     c = kb.counts()
@@ -299,7 +316,7 @@ def tour() -> None:
         ("A549", ["erastin", "brusatol"]),
         ("A549", ["erastin", "ferrostatin-1"]),
     ]
-    res = BatchEngine.for_model(m).run([Condition.parse(m, p, cell) for cell, p in arms])
+    res = get_simulator(m).run([Condition.parse(m, p, cell) for cell, p in arms])
     death, gsh = res.readout("ferroptosis"), res.readout("GSH")
     echo_table(
         [(cell, " + ".join(p), f"{d:.2f}", f"{g:.2f}") for (cell, p), d, g in zip(arms, death, gsh, strict=True)],

@@ -19,8 +19,8 @@ from ferronet.report.figures import combo_figure, dose_curves
 from ferronet.report.network import model_graph, network_figure
 from ferronet.screen.combo import combo_screen
 from ferronet.screen.recommend import recommend
+from ferronet.sim.base import get_simulator
 from ferronet.sim.conditions import Condition
-from ferronet.sim.engine import BatchEngine
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;color:#222}
@@ -54,7 +54,7 @@ def _img(data: bytes, mime: str = "image/png") -> str:
 def build_report(therapy: str, cancer: str | None, mutations: Sequence[str], out: str | Path) -> Path:
     kb, model = load_kb(), load_model()
     rep = recommend(therapy, cancer, mutations, top=10, kb=kb, model=model)
-    engine = BatchEngine.for_model(model)
+    engine = get_simulator(model)
     state = list(rep.resistant_state)
     therapy_arm = [rep.therapy_model] if not rep.therapy_model.startswith("(") else []
     # network state: resistant tumour under the therapy

@@ -41,10 +41,10 @@ class Readouts:
 def simulate_batch(conditions: Sequence[Condition], finals: Sequence[str], courses: Sequence[str]) -> Readouts:
     """Simulate ``conditions`` (runs in the simulation process, or in-process)."""
     from ferronet.model import load_model
-    from ferronet.sim.engine import BatchEngine
+    from ferronet.sim.base import get_simulator
 
     model = load_model()
-    res = BatchEngine.for_model(model).run(list(conditions))
+    res = get_simulator(model).run(list(conditions))
     return Readouts(
         np.asarray(res.times),
         {n: np.asarray(res.readout(n)) for n in dict.fromkeys([*finals, *courses])},
@@ -55,10 +55,10 @@ def simulate_batch(conditions: Sequence[Condition], finals: Sequence[str], cours
 
 def _warm_simulator() -> None:
     from ferronet.model import load_model
-    from ferronet.sim.engine import BatchEngine
+    from ferronet.sim.base import get_simulator
 
     model = load_model()
-    BatchEngine.for_model(model).run([Condition()])  # compiles the model once
+    get_simulator(model).run([Condition()])  # compiles the model once
 
 
 Runner = Callable[[list[Condition], list[str], list[str]], Readouts]
