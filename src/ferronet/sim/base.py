@@ -19,7 +19,6 @@ from importlib import resources
 from typing import Any, ClassVar
 
 import numpy as np
-import pandas as pd
 
 from ferronet.model.network import Model
 from ferronet.sim.codegen import CompiledModel, compile_model
@@ -97,16 +96,20 @@ class Simulator(ABC):
         c: dict[str, Any] = dict(self.defaults)
         keys = sorted({k for v in values for k in v})
         if keys:
-            frame = pd.DataFrame.from_records(values, columns=keys)
-            explicit_nan = {k for v in values for k, x in v.items() if x != x}  # kept NaN: the lane must fail
-            for k in keys:
-                if k in explicit_nan:
-                    arr = np.array([v.get(k, self.defaults[k]) for v in values], dtype=float)
-                else:
-                    arr = frame[k].to_numpy(dtype=float, na_value=self.defaults[k])
-                c[k] = float(arr[0]) if np.all(arr == arr[0]) else arr
+            col = {k: j for j, k in enumerate(keys)}
+            table = np.array([self.defaults[k] for k in keys], dtype=float)[None, :].repeat(n, axis=0)
+            for i, v in enumerate(values):
+                row = table[i]
+                for k, x in v.items():
+                    row[col[k]] = x
+            for k, j in col.items():
+                arr = table[:, j]
+                c[k] = float(arr[0]) if np.all(arr == arr[0]) else arr.copy()
         c = self.compiled.const(c)
-        return {k: (np.broadcast_to(v, (n,)).copy() if isinstance(v, np.ndarray) else v) for k, v in c.items()}
+        return {
+            k: (np.broadcast_to(v, (n,)).copy() if isinstance(v, np.ndarray) and v.shape != (n,) else v)
+            for k, v in c.items()
+        }
 
     @property
     def y_default(self) -> np.ndarray:
@@ -190,7 +193,7 @@ class Simulator(ABC):
         exposures = [c.exposure(self.model) for c in conds for _ in self.caps]
         lanes = [{**g, **x} for g, x in zip(genotypes, exposures, strict=True)]
         times = np.array(protocol.output_times())
-        states = np.full((len(times), len(self.model.species_ids), len(lanes)), np.nan)
+        states = np.empty((len(times), len(self.model.species_ids), len(lanes)))  # every time is filled below
         status = np.zeros(len(lanes), dtype=int)
         y = y0
         for start, end, removed in protocol.segments():
