@@ -89,12 +89,14 @@ def network_figure(g: nx.DiGraph, state: dict[str, float], title: str, fmt: str 
     nodes = nx.draw_networkx_nodes(
         g, pos, node_color=values, cmap="RdBu_r", vmin=-lim, vmax=lim, node_size=900, edgecolors="#333", ax=ax
     )
-    nx.draw_networkx_labels(g, pos, font_size=7, ax=ax)
+    nx.draw_networkx_labels(g, pos, {n: "death" if n == "ferroptosis" else n for n in g.nodes}, font_size=7, ax=ax)
     if focused:
-        axes = sorted({(p[0], g.nodes[n]["axis"]) for n, p in pos.items()})
-        top = max((p[1] for p in pos.values()), default=0.0) + 0.9
+        axes = sorted({(p[0], g.nodes[n]["axis"]) for n, p in pos.items() if n != "ferroptosis"})
+        ys = [p[1] for p in pos.values()]
+        bottom = min(ys, default=0.0) - 0.9
         for x, axis in axes:
-            ax.text(x, top, axis, ha="center", fontsize=8, color="#555", fontweight="bold")
+            ax.text(x, bottom, axis, ha="center", va="top", fontsize=8, color="#555", fontweight="bold")
+        ax.set_ylim(bottom - 0.5, max(ys, default=0.0) + 0.6)
     fig.colorbar(nodes, ax=ax, fraction=0.03, label="log2 activity vs untreated default cell")
     ax.set_title(title + "\ngreen: activates, red dashed: inhibits (cited KB interactions)", fontsize=9)
     ax.axis("off")
