@@ -86,7 +86,14 @@ def test_ranking_is_mechanism_first_with_dose_pairs(sorafenib):
     _, _, rep = sorafenib
     top = rep.recommendations
     assert top[0].sim > 0.02  # the best move has a simulated effect
-    assert [r.score for r in top] == sorted((r.score for r in top), reverse=True)
+    flags = [r.simulated_effect for r in top]
+    assert flags == sorted(flags, reverse=True)  # no move without a simulated effect above one with it
+    for group in (True, False):
+        scores = [r.score for r in top if r.simulated_effect == group]
+        assert scores == sorted(scores, reverse=True)
+    own = [t for r in top for t in r.target]
+    assert len(own) == len(set(own))  # one row per mechanism: no target leads two rows
+    assert any(r.alternatives for r in rep.recommendations)
     for r in top:
         assert r.score == pytest.approx(r.sim + r.literature_use + r.literature_axis, abs=1e-3)
     paired = [r for r in top if r.dose_pair]
@@ -151,7 +158,7 @@ def test_cli_json_and_literature_flag():
     assert len(items) == 5 and {"intervention", "target", "axis", "score", "sim", "literature", "evidence"} <= set(
         items[0]
     )
-    assert [i["score"] for i in items] == sorted((i["score"] for i in items), reverse=True)
+    assert all(i["simulated_effect"] for i in items[:1])
     r = CliRunner().invoke(
         cli, ["recommend", "--therapy", "sorafenib", "--cancer", "HCC", "--top", "3", "--rank-by", "simulation"]
     )

@@ -184,7 +184,10 @@ def recommend_cmd(
         for i, r in enumerate(rep.recommendations)
     ]
     echo_table(rows, ["rank", "move", "score", "sim", "lit", "how (dose pair)", "basis", "references"], 60)
-    click.echo("score = sim (restoration + Bliss + 0.01 log10 lipid-peroxidation change) + lit (documented use + axis)")
+    click.echo(
+        "score = sim (restoration + Bliss + 0.01 log10 lipid-peroxidation change) + lit (documented use + axis); "
+        "moves with a simulated effect first"
+    )
 
 
 @click.command("report")

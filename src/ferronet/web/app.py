@@ -204,7 +204,7 @@ def create_app() -> FastAPI:
     @app.post("/api/recommend", tags=["screens"])
     def api_recommend(req: RecommendRequest) -> dict[str, Any]:
         """Ranked interventions that restore ferroptosis under a therapy, with their evidence."""
-        rep = recommend(req.therapy, req.cancer, req.mutations, top=req.top, kb=kb, model=model)
+        rep = recommend(req.therapy, req.cancer, req.mutations, req.profile, top=req.top, kb=kb, model=model)
         return {
             "therapy": rep.therapy,
             "therapy_model": rep.therapy_model,

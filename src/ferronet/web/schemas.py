@@ -32,4 +32,5 @@ class RecommendRequest(BaseModel):
     therapy: str = Name
     cancer: str | None = Field(default=None, max_length=80)
     mutations: list[str] = Field(default_factory=list, max_length=10)
+    profile: dict[str, float] | None = Field(default=None, max_length=2000, description="gene -> relative level")
     top: int = Field(default=10, ge=1, le=50)

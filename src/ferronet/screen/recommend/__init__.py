@@ -10,13 +10,14 @@ Mechanism first:
    peroxidation)`` (:mod:`.simulation`). The top moves with a tool compound get a 4 x 4 dose matrix with the
    therapy: Bliss, Loewe and ZIP at the best dose pair, with the doses.
 3. ``literature`` = documented use of the move + documented reversal on its axis (:mod:`.literature`);
-   ``score = sim + literature``. Moves the model has no mechanism for are labelled "literature only" and
-   kept out of the top list unless ``include_literature_only``.
+   ``score = sim + literature``; moves with a simulated effect rank first. Moves the model has no mechanism
+   for are labelled "literature only" and kept out of the top list unless ``include_literature_only``. A move
+   on a target already covered by a better row is folded into it as an alternative.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -50,6 +51,7 @@ class Recommendation:
     action: str
     axis: str
     score: float  # sim + literature
+    simulated_effect: bool  # restoration + Bliss > SIMULATED_EFFECT: the model has a mechanism that works here
     sim: float  # restoration + bliss + lipid term
     literature: float  # use + axis
     literature_use: float
@@ -94,16 +96,23 @@ def rank(
 ) -> list[Recommendation]:
     """Moves best first by ``combined`` score, ``simulation`` alone or ``literature`` alone (ties by name).
 
+    ``combined`` is mechanism first: moves with a simulated effect come before those without one, each
+    group ordered by score.
+
     A move acting on a target already covered by a better move is folded into that row as an alternative
     (FIN56 under GPX4 inhibition once GPX4 inhibition ranks higher): one row per mechanism, not per compound.
     The rows are copies; ``recs`` is left as it is.
     """
     if by not in RANKINGS:
         raise FerronetError(f"unknown ranking '{by}'; known: {', '.join(RANKINGS)}")
-    key = {"combined": lambda r: r.score, "simulation": lambda r: r.sim, "literature": lambda r: r.literature}[by]
+    keys: dict[str, Callable[[Recommendation], tuple[float, ...]]] = {
+        "combined": lambda r: (-float(r.simulated_effect), -r.score),
+        "simulation": lambda r: (-r.sim,),
+        "literature": lambda r: (-r.literature,),
+    }
     pool = [r for r in recs if include_literature_only or r.kind != "literature"]
     out: list[Recommendation] = []
-    for r in sorted(pool, key=lambda r: (-key(r), r.intervention)):
+    for r in sorted(pool, key=lambda r: (*keys[by](r), r.intervention)):
         host = next((h for h in out if r.target and set(h.covers) & set(r.target)), None)
         if host is None:
             out.append(replace(r, alternatives=[], covers=list(r.target), names=list(r.names)))
@@ -135,6 +144,7 @@ def _row(
         action=move.action,
         axis=move.axis,
         score=round(sim + lit[0] + lit[1], 4),
+        simulated_effect=simulated,
         sim=round(sim, 4),
         literature=round(lit[0] + lit[1], 4),
         literature_use=lit[0],

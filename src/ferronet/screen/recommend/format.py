@@ -15,7 +15,7 @@ SCORE_PARTS = (
         "documented use of the move: 0.3 same therapy and cancer, 0.2 same therapy, 0.1 same class, 0.05 other",
     ),
     ("lit: axis", "documented reversal on the move's axis: 0.15 same therapy and cancer, 0.1 same therapy, 0.05 class"),
-    ("score", "sim + lit: use + lit: axis"),
+    ("score", "sim + lit: use + lit: axis; moves with a simulated effect (restoration + Bliss > 0.02) rank first"),
 )
 
 

@@ -44,7 +44,7 @@ MODALITY = {
     "knockdown": "siRNA/shRNA",
     "knockout": "CRISPR knockout",
     "degradation": "degrader",
-    "inhibition": "siRNA/shRNA or inhibitor",
+    "inhibition": "siRNA/shRNA",
     "overexpression": "expression vector",
     "activation": "activator",
 }
