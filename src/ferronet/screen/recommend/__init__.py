@@ -113,13 +113,13 @@ def rank(
     pool = [r for r in recs if include_literature_only or r.kind != "literature"]
     out: list[Recommendation] = []
     for r in sorted(pool, key=lambda r: (*keys[by](r), r.intervention)):
-        host = next((h for h in out if r.target and set(h.covers) & set(r.target)), None)
+        host = next((h for h in out if set(h.target) & set(r.target)), None)
         if host is None:
             out.append(replace(r, alternatives=[], covers=list(r.target), names=list(r.names)))
-        else:
+        else:  # the alternative's names are listed in the row; its other targets are not the row's mechanism
             host.alternatives.append(r.intervention)
             host.covers += [t for t in r.target if t not in host.covers]
-            host.names += [n for n in r.names if n not in host.names]
+            host.names += [n for n in r.names if n not in host.names and n not in r.target]
     return out
 
 

@@ -32,7 +32,7 @@ class Outcome:
 def agent_hit(kb: KnowledgeBase, s: Strategy, r: Recommendation) -> bool:
     agent = s.agent.partition(":")[0]
     targets = members(kb, s.agent_target)
-    return agent in r.names or bool(targets & (set(r.names) | set(r.target) | set(r.covers)))
+    return agent in r.names or bool(targets & (set(r.names) | set(r.target)))
 
 
 def first_rank(ranked: Sequence[Recommendation], hit: Callable[[Recommendation], bool]) -> int:

@@ -12,9 +12,14 @@ SCORE_PARTS = (
     ("sim", "restoration + Bliss + lipid term"),
     (
         "lit: use",
-        "documented use of the move: 0.3 same therapy and cancer, 0.2 same therapy, 0.1 same class, 0.05 other",
+        "documented use of the move, 1 - prod(1 - w) over the papers documenting it; w = 0.3 same therapy and "
+        "cancer, 0.2 same therapy, 0.1 same therapy class, 0.05 other context",
     ),
-    ("lit: axis", "documented reversal on the move's axis: 0.15 same therapy and cancer, 0.1 same therapy, 0.05 class"),
+    (
+        "lit: axis",
+        "closest documented reversal on the move's axis: 0.15 same therapy and cancer, 0.1 same therapy, "
+        "0.05 same therapy class",
+    ),
     ("score", "sim + lit: use + lit: axis; moves with a simulated effect (restoration + Bliss > 0.02) rank first"),
 )
 

@@ -2,7 +2,7 @@
 
 ``restoration`` = death(therapy + move) - death(therapy); ``bliss`` = death(therapy + move) minus Bliss
 independence of the two alone (Bliss 1939 Ann Appl Biol). A move is simulated through its genetic
-action (a target move) or its compounds at their reference doses (the best one counts). Conditions are
+action and its most potent tool compound at the reference dose (the better one counts). Conditions are
 batched into one engine call and remembered (a repeated question costs nothing).
 """
 
@@ -68,10 +68,11 @@ class Effect:
 
 
 def _versions(move: Move) -> list[tuple[str, Perturbation]]:
-    """The genetic action of a target move, else its tool compounds at their reference doses."""
-    if move.genetic is not None:
-        return [("genetic", move.genetic)]
-    return [(f"{t.compound}@{t.dose_uM:g}uM", t.perturbation()) for t in move.tools]
+    """The genetic action of a target move and its most potent tool compound (at its reference dose); all
+    compounds of a compound move."""
+    tools = [max(move.tools, key=lambda t: t.potency)] if move.genetic is not None and move.tools else move.tools
+    out = [("genetic", move.genetic)] if move.genetic is not None else []
+    return out + [(f"{t.compound}@{t.dose_uM:g}uM", t.perturbation()) for t in tools]
 
 
 def effects(
