@@ -12,7 +12,7 @@ from ferronet.errors import FerronetError, UnknownNameError
 from ferronet.screen.recommend import LITERATURE_ONLY, Holdout, rank, recommend
 from ferronet.screen.recommend.context import ONCOGENES, documented, leave_one_paper_out, resistant_state
 from ferronet.screen.recommend.evaluate import Outcome, mrr, recall
-from ferronet.screen.recommend.literature import priors
+from ferronet.screen.recommend.literature import priors, stands_for
 from ferronet.screen.recommend.moves import Move, build_moves
 
 
@@ -164,3 +164,14 @@ def test_cli_json_and_literature_flag():
     )
     assert r.exit_code == 0, r.output
     assert "score = sim" in r.output
+
+
+def test_direction_of_a_documented_move(kb):
+    s = next(x for x in kb.strategies if x.agent == "KEAP1:overexpression")
+    keys = stands_for(kb, s)
+    assert ("KEAP1", True) in keys and ("KEAP1", False) not in keys
+    up = Move("KEAP1 overexpression", "target", ("KEAP1",), "overexpression", "NRF2", names=frozenset({"KEAP1"}))
+    down = Move("KEAP1 inhibition", "target", ("KEAP1",), "inhibition", "NRF2", names=frozenset({"KEAP1"}))
+    only = Holdout(frozenset(x.id for x in kb.strategies if x.id != s.id))  # the KEAP1 paper alone is visible
+    pri = priors(kb, s.therapy, s.cancer, s.therapy_class, only)
+    assert pri.of(up)[0] > 0 and pri.of(down)[0] == 0

@@ -29,20 +29,45 @@ def context(s: Strategy, therapy: str, cancer: str | None, therapy_class: str) -
 
 
 Papers = dict[str, float]  # primary reference -> weight of its closest context
+Key = tuple[str, bool]  # (agent or target, raises it?)
+
+
+def raises(action: str) -> bool:
+    """Whether an action raises its target (documented KEAP1 overexpression never credits KEAP1 inhibition)."""
+    return action in ("overexpression", "activation", "induction")
+
+
+def stands_for(kb: KnowledgeBase, s: Strategy) -> set[Key]:
+    """What a documented strategy does, as (id, raises?) pairs: a genetic agent in the direction of its
+    suffix (``KEAP1:overexpression`` raises KEAP1), a compound either way; its other targets in the
+    direction of ``agent_action``."""
+    agent, _, suffix = s.agent.partition(":")
+    own = raises(suffix) if suffix else None
+    out: set[Key] = {(agent, own)} if own is not None else {(agent, True), (agent, False)}
+    for t in members(kb, s.agent_target):
+        out.add((t, own) if t == agent and own is not None else (t, raises(s.agent_action)))
+    return out
+
+
+def move_keys(move: Move) -> set[Key]:
+    """(id, raises?) pairs a move stands for: its names and targets in the move's direction."""
+    up = raises(move.action)
+    return {(n, up) for n in (*move.names, *move.targets)}
 
 
 @dataclass
 class Priors:
-    by_agent: dict[str, Papers] = field(default_factory=dict)
-    by_target: dict[str, Papers] = field(default_factory=dict)
+    by_agent: dict[Key, Papers] = field(default_factory=dict)
+    by_target: dict[Key, Papers] = field(default_factory=dict)
     by_axis: dict[str, float] = field(default_factory=dict)
 
     def of(self, move: Move) -> tuple[float, float]:
         """(documented use of the move, documented reversal on its axis)."""
         papers: Papers = {}
-        sources = [self.by_agent.get(n, {}) for n in move.names]
+        up = raises(move.action)
+        sources = [self.by_agent.get((n, up), {}) for n in move.names]
         if len(move.targets) == 1:
-            sources.append(self.by_target.get(move.targets[0], {}))
+            sources.append(self.by_target.get((move.targets[0], up), {}))
         for src in sources:
             for paper, w in src.items():
                 papers[paper] = max(papers.get(paper, 0.0), w)
@@ -52,7 +77,7 @@ class Priors:
         return round(1.0 - miss, 4), self.by_axis.get(move.axis, 0.0)
 
 
-def _credit(table: dict[str, Papers], key: str, paper: str, w: float) -> None:
+def _credit(table: dict[Key, Papers], key: Key, paper: str, w: float) -> None:
     slot = table.setdefault(key, {})
     slot[paper] = max(slot.get(paper, 0.0), w)
 
@@ -64,9 +89,9 @@ def priors(kb: KnowledgeBase, therapy: str, cancer: str | None, therapy_class: s
             continue
         ctx = context(s, therapy, cancer, therapy_class)
         paper = s.refs[0] if s.refs else s.id
-        _credit(out.by_agent, s.agent.partition(":")[0], paper, PRIOR[ctx])
-        for t in members(kb, s.agent_target):
-            _credit(out.by_target, t, paper, PRIOR[ctx])
+        agent = s.agent.partition(":")[0]
+        for key in stands_for(kb, s):
+            _credit(out.by_agent if key[0] == agent else out.by_target, key, paper, PRIOR[ctx])
         if ctx in AXIS_PRIOR:
             out.by_axis[s.axis] = max(out.by_axis.get(s.axis, 0.0), AXIS_PRIOR[ctx])
     return out
@@ -77,11 +102,12 @@ def evidence(
 ) -> tuple[list[str], list[str], list[str]]:
     """(supporting strategies, contradicting interactions, reference ids), closest context first."""
     matches = []
+    keys = move_keys(move)
     for s in kb.strategies:
         if s.id in holdout.strategies:
             continue
         agent = s.agent.partition(":")[0]
-        if agent in move.names or members(kb, s.agent_target) & set(move.targets):
+        if stands_for(kb, s) & keys:
             matches.append(((s.therapy != therapy, s.cancer != cancer, agent not in move.names), s))
     matches.sort(key=lambda m: m[0])
     support = [f"{s.id} ({s.therapy}, {s.cancer})" for _, s in matches]
