@@ -175,3 +175,14 @@ def test_direction_of_a_documented_move(kb):
     only = Holdout(frozenset(x.id for x in kb.strategies if x.id != s.id))  # the KEAP1 paper alone is visible
     pri = priors(kb, s.therapy, s.cancer, s.therapy_class, only)
     assert pri.of(up)[0] > 0 and pri.of(down)[0] == 0
+
+
+def test_effect_entities_carry_their_direction(kb, model):
+    from ferronet.screen.recommend.literature import move_keys
+    from ferronet.screen.recommend.moves import acts_up
+
+    assert acts_up("labile-Fe2+", "compound") and not acts_up("GSH", "compound")
+    artesunate = next(m for m in build_moves(kb, model, set()) if m.key == "artesunate")
+    assert ("labile-Fe2+", True) in move_keys(artesunate)  # iron release raises labile iron
+    s = next(x for x in kb.strategies if "labile-Fe2+" in x.agent_target and x.agent_action == "activation")
+    assert ("labile-Fe2+", True) in stands_for(kb, s)

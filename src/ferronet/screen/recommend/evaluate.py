@@ -17,7 +17,8 @@ from ferronet.kb.objects import Strategy
 from ferronet.model.network import Model
 from ferronet.screen.recommend import RANKINGS, Recommendation, rank, recommend
 from ferronet.screen.recommend.context import leave_one_paper_out
-from ferronet.screen.recommend.literature import raises, stands_for
+from ferronet.screen.recommend.literature import stands_for
+from ferronet.screen.recommend.moves import acts_up
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,7 @@ class Outcome:
 def agent_hit(kb: KnowledgeBase, s: Strategy, r: Recommendation) -> bool:
     """The row proposes the documented agent: the same compound, or an action on its gene or one of its
     targets in the same direction (documented KEAP1 overexpression is not hit by KEAP1 inhibition)."""
-    up = raises(r.action)
-    return bool(stands_for(kb, s) & {(n, up) for n in (*r.names, *r.target)})
+    return bool(stands_for(kb, s) & {(n, acts_up(n, r.action)) for n in (*r.names, *r.target)})
 
 
 def first_rank(ranked: Sequence[Recommendation], hit: Callable[[Recommendation], bool]) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ferronet.kb.base import KnowledgeBase
 from ferronet.kb.objects import Strategy
 from ferronet.screen.recommend.context import Holdout, members
-from ferronet.screen.recommend.moves import Move
+from ferronet.screen.recommend.moves import Move, acts_up, raises
 
 #: weight of documented use of an intervention, by how close the documented context is to the question
 PRIOR = {"same therapy and cancer": 0.3, "same therapy": 0.2, "same therapy class": 0.1, "other context": 0.05}
@@ -32,11 +32,6 @@ Papers = dict[str, float]  # primary reference -> weight of its closest context
 Key = tuple[str, bool]  # (agent or target, raises it?)
 
 
-def raises(action: str) -> bool:
-    """Whether an action raises its target (documented KEAP1 overexpression never credits KEAP1 inhibition)."""
-    return action in ("overexpression", "activation", "induction")
-
-
 def stands_for(kb: KnowledgeBase, s: Strategy) -> set[Key]:
     """What a documented strategy does, as (id, raises?) pairs: a genetic agent in the direction of its
     suffix (``KEAP1:overexpression`` raises KEAP1), a compound either way; its other targets in the
@@ -51,8 +46,7 @@ def stands_for(kb: KnowledgeBase, s: Strategy) -> set[Key]:
 
 def move_keys(move: Move) -> set[Key]:
     """(id, raises?) pairs a move stands for: its names and targets in the move's direction."""
-    up = raises(move.action)
-    return {(n, up) for n in (*move.names, *move.targets)}
+    return {(n, acts_up(n, move.action)) for n in (*move.names, *move.targets)}
 
 
 @dataclass
@@ -67,7 +61,8 @@ class Priors:
         up = raises(move.action)
         sources = [self.by_agent.get((n, up), {}) for n in move.names]
         if len(move.targets) == 1:
-            sources.append(self.by_target.get((move.targets[0], up), {}))
+            t = move.targets[0]
+            sources.append(self.by_target.get((t, acts_up(t, move.action)), {}))
         for src in sources:
             for paper, w in src.items():
                 papers[paper] = max(papers.get(paper, 0.0), w)

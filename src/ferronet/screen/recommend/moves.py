@@ -56,6 +56,20 @@ EFFECT_ENTITY = {
     "lipid_oxidation": "lipid-ROS",
     "ROS": "ROS",
 }
+#: effect entities a compound raises (GSH conjugation depletes GSH; the others raise their entity)
+RAISED = frozenset({"labile-Fe2+", "lipid-ROS", "ROS"})
+
+
+def raises(action: str) -> bool:
+    """Whether an action raises its target (documented KEAP1 overexpression never credits KEAP1 inhibition)."""
+    return action in ("overexpression", "activation", "induction")
+
+
+def acts_up(target: str, action: str) -> bool:
+    """Whether a move with ``action`` raises ``target`` (an effect entity of :data:`RAISED` is raised)."""
+    return target in RAISED or raises(action)
+
+
 EFFECT_AXIS = {
     "ferritinophagy": "iron",
     "iron_release": "iron",
