@@ -7,9 +7,9 @@ agent-level and axis-level, overall, per axis and per therapy class.
 
 Usage: ``uv run python benchmarks/bench_recommend_loo.py [--top 5] [--limit N]``
 
-Measured on model 09c344563567 (all 138 strategies, 584 s on a loaded 2-core machine): agent-level recall@5
-combined 0.391 (MRR 0.286), simulation 0.391 (0.233), literature 0.413 (0.288); axis-level recall@5 0.587,
-0.580, 0.616. Targets of issue #14 (0.60 combined, 0.45 simulation) are not reached.
+Measured on model 09c344563567 (all 138 strategies, 406 s on a loaded 2-core machine): agent-level recall@5
+combined 0.399 (MRR 0.291), simulation 0.406 (0.237), literature 0.435 (0.290); axis-level recall@5 0.558,
+0.580, 0.645. Targets of issue #14 (0.60 combined, 0.45 simulation) are not reached.
 """
 
 from __future__ import annotations
