@@ -1,26 +1,36 @@
-"""Throughput of the default engine vs libRoadRunner on the exported SBML (same protocol, same process).
+"""Throughput of the default engine vs libRoadRunner, fairly compared, in one process run.
 
-Usage: ``uv run python benchmarks/bench_throughput.py [N]`` (default N = 10000 conditions, each a 24 h
-exposure after genotype equilibration, each simulated as the model's 7 subpopulations). libRoadRunner is timed
-on a random subset (``--rr``, default 300 conditions) and its rate extrapolated; both use their default
-tolerances (ferronet: rtol 1e-4; CVODE: rtol 1e-6) and the round-trip test checks they agree within 1 %.
+Usage: ``uv run python benchmarks/bench_throughput.py [--sizes 100 1000 10000] [--rr-max 200] [--accuracy 1000]``
+
+Both engines run the same protocol (genotype equilibrium by Newton with integration fallback, then a 24 h
+exposure sampled hourly) at the same stated tolerances (rtol 1e-4, atol 1e-6), through the same
+:class:`ferronet.sim.base.Simulator` code: only the two primitives differ. libRoadRunner reuses one instance and
+sets only the values that differ between lanes with one batch ``setValues`` call. It is timed on up to
+``--rr-max`` conditions of each batch (its cost per condition is constant: it simulates lanes one at a time), on
+one core and on two cores (two processes, each half of the conditions). Accuracy: readouts of the default engine
+against libRoadRunner at rtol 1e-8 / atol 1e-10 on ``--accuracy`` random conditions, both started from the same
+pre-culture states (equilibria are compared separately: Newton residual ~1e-9 vs RoadRunner's 96 h integration).
+The default engine runs on ``--threads`` numba threads (1 = one core, the fair single-core comparison).
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
 from ferronet.model import load_model
-from ferronet.sim import Condition
-from ferronet.sim.engine import BatchEngine
-from ferronet.sim.roadrunner_engine import RoadRunnerEngine
+from ferronet.sim import Condition, Tolerances, get_simulator
+
+READOUTS = ("ferroptosis", "lipid_peroxidation", "GSH", "labile_iron")
+#: readouts (death fraction; others relative to the untreated cell = 1) below this are compared absolutely
+FLOOR = 1e-3
 
 
 def conditions(model, n: int, seed: int = 0) -> list[Condition]:  # type: ignore[no-untyped-def]
-    """Random perturbation conditions: a compound at a log-uniform dose, half of them with a gene action."""
+    """Random conditions: a compound at a log-uniform dose, half of them with a gene action, a random cell."""
     rng = np.random.default_rng(seed)
     drugs, genes = list(model.compounds), list(model.nodes)
     out = []
@@ -32,30 +42,64 @@ def conditions(model, n: int, seed: int = 0) -> list[Condition]:  # type: ignore
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("n", type=int, nargs="?", default=10_000)
-    ap.add_argument("--rr", type=int, default=300, help="conditions timed with libRoadRunner")
-    args = ap.parse_args()
+def _rr_rate(args: tuple[int, int, int]) -> tuple[int, float]:
+    """Conditions simulated and seconds taken by a fresh libRoadRunner simulator (one process)."""
+    n, offset, seed = args
     model = load_model()
-    conds = conditions(model, args.n)
-    engine = BatchEngine.for_model(model)
-    _ = engine.y_default  # reference steady state, shared by both engines
+    conds = conditions(model, offset + n, seed)[offset:]
+    sim = get_simulator(model, "roadrunner")
+    _ = sim.y_default
     t0 = time.perf_counter()
-    result = engine.run(conds)
-    t_batch = time.perf_counter() - t0
-    rr = RoadRunnerEngine(model)
-    subset = conds[: args.rr]
-    t0 = time.perf_counter()
-    rr.run(subset)
-    t_rr = time.perf_counter() - t0
-    ours, theirs = args.n / t_batch, len(subset) / t_rr
-    print(
-        f"conditions: {args.n} (x {engine.caps.size} subpopulations), 24 h exposure each; failed: {(~result.ok).sum()}"
-    )
-    print(f"ferronet BatchEngine : {t_batch:8.2f} s  {ours:9.1f} conditions/s")
-    print(f"libRoadRunner (SBML) : {t_rr:8.2f} s  {theirs:9.1f} conditions/s  (timed on {len(subset)})")
-    print(f"ratio                : {ours / theirs:8.1f}x")
+    sim.run(conds)
+    return n, time.perf_counter() - t0
+
+
+def main() -> None:
+    import numba
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10_000])
+    ap.add_argument("--rr-max", type=int, default=200, help="conditions per batch timed with libRoadRunner")
+    ap.add_argument("--accuracy", type=int, default=1000, help="random conditions for the accuracy check")
+    ap.add_argument("--threads", type=int, default=1, help="numba threads of the default engine (1 = one core)")
+    args = ap.parse_args()
+    numba.set_num_threads(args.threads)
+    model = load_model()
+    ours = get_simulator(model)
+    _ = ours.y_default
+    ours.run(conditions(model, 4, seed=99))  # load the compiled kernel before timing
+    print(f"{'batch':>7} {'ferronet cond/s':>16} {'RR 1 core':>10} {'RR 2 cores':>11} {'ratio 1c':>9} {'ratio 2c':>9}")
+    for n in args.sizes:
+        seed = 1000 + n
+        conds = conditions(model, n, seed)
+        fresh = get_simulator(load_model())  # a fresh equilibrium cache, as roadrunner gets
+        t0 = time.perf_counter()
+        result = fresh.run(conds)
+        t_ours = time.perf_counter() - t0
+        m = min(n, args.rr_max)
+        k, t1 = _rr_rate((m, 0, seed))
+        rr1 = k / t1
+        with ProcessPoolExecutor(2) as pool:
+            t0 = time.perf_counter()
+            parts = list(pool.map(_rr_rate, [(m // 2, 0, seed), (m - m // 2, m // 2, seed)]))
+            wall = time.perf_counter() - t0
+        rr2 = sum(p[0] for p in parts) / max(max(p[1] for p in parts), 1e-9)
+        rate = n / t_ours
+        failed = int((~result.ok).sum())
+        print(f"{n:7d} {rate:16.1f} {rr1:10.1f} {rr2:11.1f} {rate / rr1:8.1f}x {rate / rr2:8.1f}x"
+              f"   (RR timed on {m}; ferronet failed lanes: {failed}; 2-process wall {wall:.1f} s)")  # fmt: skip
+    if args.accuracy:
+        conds = conditions(model, args.accuracy, seed=7)
+        a = get_simulator(model).run(conds)
+        rr = get_simulator(model, "roadrunner", Tolerances(rtol=1e-8, atol=1e-10))
+        rr.adopt_equilibria(get_simulator(model))  # same pre-culture states: the exposure integration is compared
+        tight = rr.run(conds)
+        print(f"accuracy on {args.accuracy} random conditions vs libRoadRunner at rtol 1e-8:")
+        for r in READOUTS:
+            x, y = a.readout(r), tight.readout(r)
+            ok = np.isfinite(x) & np.isfinite(y)
+            rel = np.abs(x[ok] - y[ok]) / np.maximum(np.abs(y[ok]), FLOOR)
+            print(f"  {r:20s} max relative difference {rel.max():.2e}  (median {np.median(rel):.1e}; n={ok.sum()})")
 
 
 if __name__ == "__main__":

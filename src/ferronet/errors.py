@@ -20,6 +20,9 @@ class UnknownNameError(FerronetError, KeyError):
     def __str__(self) -> str:
         return str(self.args[0])
 
+    def __reduce__(self) -> tuple[type, tuple[str, str, list[str]]]:  # survives a process pool
+        return (type(self), (self.kind, self.name, self.suggestions))
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -38,7 +41,13 @@ class Problem:
 class ValidationError(FerronetError):
     """All problems found while validating an input, reported together."""
 
+    SHOWN = 100  # the message lists this many; ``problems`` keeps them all
+
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{len(problems)} problem(s) found:\n{lines}")
+        lines = "\n".join(f"  {p}" for p in problems[: self.SHOWN])
+        more = f"\n  ... and {len(problems) - self.SHOWN} more" if len(problems) > self.SHOWN else ""
+        super().__init__(f"{len(problems)} problem(s) found:\n{lines}{more}")
+
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:  # survives a process pool
+        return (type(self), (self.problems,))

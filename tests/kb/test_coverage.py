@@ -94,7 +94,7 @@ def test_export_json_counts(kb):
     assert len(data["interactions"]) >= 150
     for table in ("interactions", "strategies", "nrf2_targets"):
         assert all(r["refs"] for r in data[table]), f"uncited record in {table}"
-    known = {r["id"] for r in data["references"]}
+    known = {i for r in data["references"] for i in (r["id"], *r["aliases"])}
     cited = {
         ref for t in ("interactions", "strategies", "nrf2_targets", "entities") for r in data[t] for ref in r["refs"]
     }

@@ -25,7 +25,9 @@ def _append(path, line):
 
 
 def test_several_problems_reported_together_with_file_and_line(kb_copy):
-    _append(kb_copy / "genes.tsv", "BADGENE\tbad gene\tprotein\t\t\tsuppressor\tGPX4\tx\t000:6")  # bad kind
+    _append(
+        kb_copy / "genes.tsv", "BADGENE\tbad gene\tprotein\t\t\tsuppressor\tGPX4\tx\t000:6\tHGNC:x\t"
+    )  # bad kind, id
     _append(kb_copy / "interactions_000.tsv", "NFE2L2\tNOSUCHGENE\tactivation\t+\t\t\tin_vitro\t000:6\t")
     _append(kb_copy / "interactions_000.tsv", "NFE2L2\tGPX4\tactivation\t*\t\t\tin_vitro\t000:999999\t")
     _append(kb_copy / "strategies_000.tsv", "only\tthree\tfields")
@@ -35,6 +37,7 @@ def test_several_problems_reported_together_with_file_and_line(kb_copy):
     problems = err.value.problems
     assert len(problems) >= 5
     assert "genes.tsv:" in text and "kind" in text
+    assert "'HGNC:x' is not a valid hgnc_id" in text
     assert "unknown entity 'NOSUCHGENE'" in text
     assert "'*' is not one of" in text
     assert "unknown reference '000:999999'" in text
@@ -43,7 +46,7 @@ def test_several_problems_reported_together_with_file_and_line(kb_copy):
 
 
 def test_duplicate_alias_and_missing_table(kb_copy):
-    _append(kb_copy / "genes.tsv", "NEWGENE\tnew gene\tgene\t\tNRF2\tsuppressor\tGPX4\tx\t000:6")
+    _append(kb_copy / "genes.tsv", "NEWGENE\tnew gene\tgene\t\tNRF2\tsuppressor\tGPX4\tx\t000:6\t\t")
     (kb_copy / "cancers.tsv").unlink()
     with pytest.raises(ValidationError) as err:
         build(kb_copy)

@@ -38,9 +38,10 @@ def test_perturbations_are_reversible(model):
     base = Condition.parse(model, ["erastin"])
     with model:
         model.perturb("NRF2:knockdown")
-        assert model.genotype_values(model.cells["default"], []) == {"g_NFE2L2": 0.3}
+        assert Condition.parse(model, []).genotype(model) == {"g_NFE2L2": 0.3}
         with model.perturbed("ferrostatin-1"):
-            assert "dose_ferrostatin_1" in model.exposure_values([])
-        assert "dose_ferrostatin_1" not in model.exposure_values([])
+            assert "dose_ferrostatin_1" in Condition.parse(model, []).exposure(model)
+        assert "dose_ferrostatin_1" not in Condition.parse(model, []).exposure(model)
     assert model.perturbations == []
     assert base.genotype(model) == {}
+    assert Condition.parse(model, []).genotype(model) == {}

@@ -25,12 +25,12 @@ def test_gene_scan_pairs(model):
 
 
 def test_failed_chunk_is_a_row_not_a_crash(monkeypatch, model):
-    from ferronet.sim.engine import BatchEngine
+    from ferronet.sim.engine import BatchSimulator
 
-    def boom(self, conditions, **kw):
+    def boom(self, conditions, *args, **kw):
         raise FloatingPointError("synthetic failure")
 
-    monkeypatch.setattr(BatchEngine, "run", boom)
+    monkeypatch.setattr(BatchSimulator, "run", boom)
     t = gene_scan(model, genes=["GPX4"], actions=["knockout"], progress=False)
     assert t.status.str.startswith("failed").all()
     assert t.ferroptosis.isna().all()

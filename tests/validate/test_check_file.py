@@ -99,3 +99,35 @@ def test_not_yaml(tmp_path):
     path.write_text("observations: [\n  - {id: x")
     with pytest.raises(ValidationError, match="not valid YAML"):
         load_observations(path)
+
+
+def test_pre_culture_and_hours_fields(tmp_path, model):
+    from ferronet.validate.observations import check_file
+
+    f = tmp_path / "pre.yaml"
+    f.write_text(
+        "observations:\n"
+        "  - id: lip1-withdrawal\n"
+        "    pre: [liproxstatin-1]\n"
+        "    baseline: ['GPX4:knockout']\n"
+        "    add: [liproxstatin-1]\n"
+        "    readout: ferroptosis\n"
+        "    expect: decrease\n"
+        "    hours: 12\n"
+        "  - id: bad-hours\n"
+        "    baseline: []\n"
+        "    readout: GSH\n"
+        "    expect: unchanged\n"
+        "    hours: -3\n",
+        encoding="utf-8",
+    )
+    import pytest
+
+    from ferronet.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="hours"):
+        check_file(f, model)
+    f.write_text(f.read_text(encoding="utf-8").replace("hours: -3", "hours: 6"), encoding="utf-8")
+    report = check_file(f, model)
+    case = report.cases[0]
+    assert case.passed and case.first > 0.5 and case.second < 0.2, case

@@ -10,7 +10,8 @@ from ferronet.web import create_app
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app(), raise_server_exceptions=False)
+    with TestClient(create_app(), base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
+        yield c
 
 
 def test_openapi_document_lists_the_api(client):
@@ -37,17 +38,19 @@ def test_validation_at_the_boundary(client):
     assert client.post("/api/simulate", json={"perturbations": ["x"] * 50}).status_code == 422
     assert client.post("/api/combo", json={"drugs": ["erastin"]}).status_code == 422
     r = client.post("/api/dose-response", json={"drug": "RSL3", "doses": [-1]})
-    assert r.status_code == 400 and "doses" in r.json()["error"]
+    assert r.status_code == 422 and "doses" in r.json()["detail"][0]["loc"]
     r = client.post("/api/simulate", json={"perturbations": ["__import__('os').system('ls')"]})
     assert r.status_code in (400, 404) and "error" in r.json()
 
 
-def test_simulate_updates_the_network_state(client):
+def test_network_is_coloured_by_the_state_of_the_request(client):
     r = client.post("/api/simulate", json={"perturbations": ["erastin"], "cell": "HT1080"}).json()
     assert r["final"]["ferroptosis"][1] > r["final"]["ferroptosis"][0]
-    net = client.get("/api/network").json()
+    net = client.get("/api/network", params={"perturbations": ["erastin"], "cell": "HT1080"}).json()
     assert "erastin" in net["state_of"]
     assert any(n["id"] == "SLC7A11" and n["activity"] < 0.5 for n in net["nodes"])
+    plain = client.get("/api/network").json()  # another user's simulation does not leak into this view
+    assert "erastin" not in plain["state_of"] and all(n["activity"] == 1.0 for n in plain["nodes"])
 
 
 def test_upload_limits_and_errors(client, monkeypatch):
@@ -80,3 +83,16 @@ def test_pages_render(client):
         r = client.get(path)
         assert r.status_code == 200, path
         assert "<nav>" in r.text and "cdn" not in r.text.lower()
+
+
+def test_entity_page_links_references(client):
+    page = client.get("/entity/GPX4").text
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/24439385/"' in page  # Yang 2014 Cell, GPX4
+    assert "Yang WS et al. 2014. Cell" in page
+    info = client.get("/api/entity/GPX4").json()
+    assert all(r["url"].startswith("https://") and r["short"] for r in info["references"])
+
+
+def test_entity_page_links_database_ids(client):
+    assert "hgnc_id/HGNC:4556" in client.get("/entity/GPX4").text
+    assert "pubchem.ncbi.nlm.nih.gov/compound/11214940" in client.get("/entity/erastin").text

@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 
 from ferronet.cli.output import echo_json, echo_table
+from ferronet.errors import FerronetError
+from ferronet.io.atomic import atomic_write, check_writable
 from ferronet.kb import conflicts, import_ferrdb, load_kb
 from ferronet.kb.store import connect, db_path
 
@@ -66,8 +68,7 @@ def kb_show(name: str, as_json: bool) -> None:
         echo_table(srows, ["therapy", "cancer", "axis", "agent", "refs"], 40)
     click.secho(f"References ({len(info['references'])})", bold=True)
     for r in info["references"]:
-        pmid = f" PMID:{r['pmid']}" if r["pmid"] else ""
-        click.echo(f"  [{r['id']}] {r['citation'][:150]}{pmid}")
+        click.echo(f"  [{r['id']}] {r['short']}. {r['title'][:100]}  {r['url']}")
 
 
 @kb_group.command("search")
@@ -108,22 +109,24 @@ def kb_strategies(therapy: str | None, cancer: str | None, axis: str | None, as_
 @click.option("--out", type=click.Path(dir_okay=True), help="File (json, sif) or folder (tsv); default stdout.")
 def kb_export(fmt: str, out: str | None) -> None:
     """Export the knowledge base (JSON object, TSV tables, or the signed network as SIF)."""
+    if out and fmt != "tsv":
+        check_writable(out, "--out")
+    elif out:
+        _check_folder(Path(out))
     kb = load_kb()
     data = kb.to_dict()
     if fmt == "json":
         text = json.dumps(data, indent=1)
-        Path(out).write_text(text) if out else click.echo(text)
+        atomic_write(out, text, "--out") if out else click.echo(text)
         return
     if fmt == "sif":
         lines = sorted(
             {f"{i.source}\t{'activates' if i.sign == '+' else 'inhibits'}\t{i.target}" for i in kb.interactions}
         )
         text = "\n".join(lines) + "\n"
-        Path(out).write_text(text) if out else click.echo(text, nl=False)
+        atomic_write(out, text, "--out") if out else click.echo(text, nl=False)
         return
     tables = {k: v for k, v in data.items() if isinstance(v, list)}
-    if out:
-        Path(out).mkdir(parents=True, exist_ok=True)
     for name, records in tables.items():
         cols = sorted({k for r in records for k in r})
         buf = io.StringIO()
@@ -132,18 +135,36 @@ def kb_export(fmt: str, out: str | None) -> None:
         for r in records:
             w.writerow({k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in r.items()})
         if out:
-            (Path(out) / f"{name}.tsv").write_text(buf.getvalue())
+            atomic_write(Path(out) / f"{name}.tsv", buf.getvalue(), "--out")
         else:
             sys.stdout.write(f"# {name}\n{buf.getvalue()}")
     if out:
         click.echo(f"wrote {len(tables)} tables to {out}")
 
 
+def _check_folder(folder: Path) -> None:
+    """The TSV export folder: created if missing (its parent must exist), and writable."""
+    if folder.exists() and not folder.is_dir():
+        raise FerronetError(f"--out '{folder}' is a file; TSV export needs a folder")
+    if not folder.exists():
+        if not folder.parent.is_dir():
+            raise FerronetError(f"--out '{folder}': folder '{folder.parent}' does not exist (create it first)")
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise FerronetError(f"--out '{folder}': cannot create the folder ({exc.strerror or exc})") from None
+    check_writable(folder / "entities.tsv", "--out")
+
+
 @kb_group.command("import-ferrdb")
 @click.argument("directory", type=click.Path())
-def kb_import_ferrdb(directory: str) -> None:
-    """Load FerrDb V2 CSVs (driver, suppressor, marker, ...) as an extra evidence layer."""
-    s = import_ferrdb(directory)
+@click.option("--allow-fewer", is_flag=True, help="Accept files with fewer rows than the current import.")
+def kb_import_ferrdb(directory: str, allow_fewer: bool) -> None:
+    """Load FerrDb V2 CSVs (driver, suppressor, marker, ...) as an extra evidence layer.
+
+    Damaged or truncated files are refused and the current import is kept.
+    """
+    s = import_ferrdb(directory, allow_fewer=allow_fewer)
     click.echo(f"imported {s.regulators} regulator records, {s.edges} signed edges, {s.compounds} compounds")
     if s.skipped:
         click.echo(f"{len(s.skipped)} row(s) skipped:", err=True)

@@ -6,37 +6,50 @@ they never show a traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
-from pathlib import Path
+import warnings
+from typing import Any
 
 import click
-import numpy as np
 
 from ferronet import __version__
-from ferronet.cli.kb_commands import kb_group
-from ferronet.cli.output import echo_json, echo_table
-from ferronet.cli.profile_commands import predict_cmd, profile_group
-from ferronet.cli.screen_commands import recommend_cmd, report_cmd, screen_group
+from ferronet.cli.output import echo_json, echo_table, out_option, parse_doses, text_file
 from ferronet.errors import FerronetError
+from ferronet.io.atomic import atomic_write
 from ferronet.model import load_model
 from ferronet.model.network import CONDITIONS, READOUTS
 from ferronet.model.perturbation import PerturbationSyntaxError
-from ferronet.sim import Condition
-from ferronet.sim.engine import BatchEngine
+
+#: sub-commands defined in other modules, imported only when used (start-up stays well under a second)
+LAZY = {
+    "kb": "ferronet.cli.kb_commands:kb_group",
+    "screen": "ferronet.cli.screen_commands:screen_group",
+    "recommend": "ferronet.cli.screen_commands:recommend_cmd",
+    "report": "ferronet.cli.screen_commands:report_cmd",
+    "predict": "ferronet.cli.profile_commands:predict_cmd",
+    "profile": "ferronet.cli.profile_commands:profile_group",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A click group whose listed sub-commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY:
+            module, attr = LAZY[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ferronet")
 def cli() -> None:
     """ferronet: ferroptosis in cancer drug resistance, as a cited knowledge base and an executable model."""
-
-
-cli.add_command(kb_group)
-cli.add_command(screen_group)
-cli.add_command(recommend_cmd)
-cli.add_command(report_cmd)
-cli.add_command(predict_cmd)
-cli.add_command(profile_group)
 
 
 @cli.command()
@@ -50,22 +63,31 @@ cli.add_command(profile_group)
     help="Readout(s); default ferroptosis, lipid_peroxidation, GSH, labile_iron.",
 )
 @click.option("--compare/--no-compare", default=True, show_default=True, help="Also simulate the untreated cell.")
-@click.option("--plot", type=click.Path(dir_okay=False), help="Write time courses to this PNG.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--hours", type=float, default=24.0, show_default=True, help="Length of the exposure (h).")
+@click.option("--pre", "pre", multiple=True, help="Present during pre-culture only, withdrawn at t = 0 (repeatable).")
+@click.option("--engine", default="batch", show_default=True, help="Simulation engine: batch or roadrunner.")
+@out_option("--plot", type=click.Path(dir_okay=False), help="Write time courses to this PNG.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (readouts, time courses, statuses, provenance).")
 def simulate(
     perturbations: tuple[str, ...],
     cell: str | None,
     readouts: tuple[str, ...],
     compare: bool,
+    hours: float,
+    pre: tuple[str, ...],
+    engine: str,
     plot: str | None,
     as_json: bool,
 ) -> None:
-    """Simulate a 24 h exposure of a cell to perturbations."""
+    """Simulate an exposure (24 h by default) of a cell to perturbations, after pre-culture to equilibrium."""
+    from ferronet.sim import Condition, Protocol, get_simulator
+
     model = load_model()
+    protocol = Protocol(pre=tuple(pre), hours=hours)
     cond = Condition.parse(model, list(perturbations), cell)
     names = [model.resolve_readout(r) for r in readouts] or ["ferroptosis", "lipid_peroxidation", "GSH", "labile_iron"]
     conds = [Condition(cond.cell), cond] if compare and cond.perturbations else [cond]
-    result = BatchEngine.for_model(model).run(conds)
+    result = get_simulator(model, engine).run(conds, protocol)
     labels = [str(c) for c in conds]
     values = {n: result.readout(n) for n in names}
     if as_json:
@@ -73,16 +95,24 @@ def simulate(
             {
                 "conditions": labels,
                 "readouts": {n: v.tolist() for n, v in values.items()},
+                "status": result.status,
+                "times_h": result.times.tolist(),
+                "timecourses": {n: result.timecourse(n).T.tolist() for n in names},
                 "provenance": result.provenance,
             }
         )
     else:
         echo_table([[n, *(f"{x:.3g}" for x in v)] for n, v in values.items()], ["readout", *labels])
-        click.echo("(ferroptosis: fraction of cells dead after 24 h; others relative to the untreated default cell)")
+        click.echo(
+            f"(ferroptosis: fraction of cells dead after {hours:g} h; others relative to the untreated default cell)"
+        )
+        for label, st in zip(labels, result.status, strict=True):
+            if st != "ok":
+                click.echo(f"note: {label}: {st}", err=True)
     if plot:
         from ferronet.report.figures import timecourses
 
-        timecourses(result.times, {n: result.timecourse(n) for n in names}, labels, plot)
+        atomic_write(plot, timecourses(result.times, {n: result.timecourse(n) for n in names}, labels), "--plot")
         click.echo(f"wrote {plot}", err=True)
 
 
@@ -91,24 +121,23 @@ def simulate(
 @click.option("--with", "-w", "extra", multiple=True, help="Perturbation added to every dose (repeatable).")
 @click.option("--cell", default=None, help="Cell profile.")
 @click.option("--doses", help="Comma-separated doses in uM (default: 12 log-spaced doses around the reference dose).")
-@click.option("--plot", type=click.Path(dir_okay=False), help="Write the curve to this PNG.")
+@out_option("--plot", type=click.Path(dir_okay=False), help="Write the curve to this PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def dose_response(
     drug: str, extra: tuple[str, ...], cell: str | None, doses: str | None, plot: str | None, as_json: bool
 ) -> None:
     """Fraction of cells dying by ferroptosis across doses of a drug (with and without --with)."""
+    import numpy as np
+
+    from ferronet.sim import Condition, get_simulator
+
     model = load_model()
     kind, target = model.lookup(drug)
     if kind != "compound":
         raise FerronetError(f"'{drug}' is a {kind}, not a compound (genes go in --with, e.g. {target}:knockdown)")
     p = model.resolve(target)
     if doses:
-        try:
-            grid = np.array([float(x) for x in doses.split(",")])
-        except ValueError:
-            raise FerronetError(f"--doses must be numbers separated by commas, got '{doses}'") from None
-        if (grid < 0).any():
-            raise FerronetError("--doses must not be negative")
+        grid = np.array(parse_doses(doses, "--doses"))
     else:
         ref = model.compounds[p.target].default_uM
         grid = ref * np.logspace(-2, 1.5, 12)
@@ -118,7 +147,7 @@ def dose_response(
         for d in grid:
             conds.append(Condition.parse(model, [f"{p.target}@{d:g}uM", *ex], cell))
             keys.append(label)
-    result = BatchEngine.for_model(model).run(conds)
+    result = get_simulator(model).run(conds)
     death = result.readout("ferroptosis")
     curves = {label: death[[k == label for k in keys]] for label in arms}
     if as_json:
@@ -132,17 +161,25 @@ def dose_response(
     if plot:
         from ferronet.report.figures import dose_curves
 
-        dose_curves(p.target, grid, curves, plot)
+        atomic_write(plot, dose_curves(p.target, grid, curves), "--plot")
         click.echo(f"wrote {plot}", err=True)
 
 
 @cli.command()
-@click.argument("file", type=click.Path())
+@click.argument("file", type=click.Path(), callback=text_file)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def check(file: str, as_json: bool) -> None:
-    """Check the model against an observation file (format: shared/spec/observations.md)."""
+    """Check the model against an observation or measurements file (docs/measurements.md)."""
     from ferronet.validate import check_file
+    from ferronet.validate.measurements import is_measurement_file, score_file
 
+    if is_measurement_file(file):
+        scored = score_file(file)
+        if as_json:
+            echo_json(scored.to_dict())
+            return
+        _print_measurements(scored)
+        return
     report = check_file(file)
     if as_json:
         echo_json(report.to_dict())
@@ -157,6 +194,26 @@ def check(file: str, as_json: bool) -> None:
     click.echo(f"{report.passed}/{report.n} passed (accuracy {report.accuracy:.3f}; tolerance {report.tolerance})")
 
 
+def _tail(r: Any) -> list[str]:
+    err = "" if r.log10_error is None else f"{r.log10_error:.3g}"
+    return ["yes" if r.within else "no", err, "" if r.status == "ok" else r.status]
+
+
+def _print_measurements(report: Any) -> None:
+    fmt = lambda x: "" if x is None else f"{x:.3g}"  # noqa: E731
+    rows = [
+        [r.id, r.cell, r.kind, f"{r.measured:.3g} [{r.lo:.3g}, {r.hi:.3g}] {r.units}", fmt(r.predicted), *_tail(r)]
+        for r in report.results
+    ]
+    echo_table(rows, ["id", "cell", "kind", "measured [range]", "predicted", "within", "log10 err", "status"], 48)
+    s = report.summary()
+    for name, part in [("all", s), *s["by_kind"].items()]:
+        click.echo(
+            f"{name}: {part['within']}/{part['n']} within range (fraction {part['fraction_within']}); "
+            f"{part['scored']} scored; median |log10 error| {part['median_abs_log10_error']}"
+        )
+
+
 @cli.group()
 def model() -> None:
     """The kinetic model: export, parameters, vocabulary."""
@@ -164,16 +221,17 @@ def model() -> None:
 
 @model.command("export")
 @click.option("--format", "fmt", type=click.Choice(["sbml"]), default="sbml", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default stdout).")
+@out_option("--out", type=click.Path(dir_okay=False), help="Output file (default stdout).")
 def model_export(fmt: str, out: str | None) -> None:
     """Export the kinetic model (SBML L3V2, simulable with libRoadRunner / COPASI)."""
     from ferronet.io.sbml import to_sbml
+    from ferronet.sim import get_simulator
 
     m = load_model()
-    y0 = BatchEngine.for_model(m).y_default
+    y0 = get_simulator(m).y_default
     text = to_sbml(m, dict(zip(m.species_ids, map(float, y0), strict=True)))
     if out:
-        Path(out).write_text(text)
+        atomic_write(out, text, "--out")
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(text)
@@ -184,10 +242,36 @@ def model_parameters() -> None:
     """Every global parameter with its value, unit and source."""
     m = load_model()
     echo_table(
-        [(p.id, f"{p.value:g}", p.unit, p.source) for p in m.parameters.values()],
-        ["parameter", "value", "unit", "source"],
+        [(p.id, f"{p.value:g}", p.unit, p.status, p.source) for p in m.parameters.values()],
+        ["parameter", "value", "unit", "status", "source"],
         90,
     )
+
+
+@model.command("show")
+@click.argument("node")
+def model_show(node: str) -> None:
+    """A node's rules, reactions, parameters (value, unit, status, source), compounds and citations."""
+    from ferronet.model.describe import describe_node
+
+    d = describe_node(load_model(), node)
+    click.secho(f"{d.id}" + (f"  (aliases: {', '.join(d.aliases)})" if d.aliases else ""), bold=True)
+    click.echo(f"activity read out as: {d.readout}")
+    for rid, expr, refs, note in d.rules:
+        click.echo(
+            f"rule {rid} = {expr}" + (f"   [{', '.join(refs)}]" if refs else "") + (f"  # {note}" if note else "")
+        )
+    for rid, rate, refs in d.reactions:
+        click.echo(f"reaction {rid}: rate {rate}   [{', '.join(refs)}]")
+    if d.compounds:
+        echo_table(
+            [(c, a, f"{ic:g}", ref) for c, a, ic, ref in d.compounds], ["compound", "action", "ic50_uM", "ref"], 90
+        )
+    if d.parameters:
+        echo_table([(p, f"{v:g}", u, st, src) for p, v, u, st, src in d.parameters],
+                   ["parameter", "value", "unit", "status", "source"], 80)  # fmt: skip
+    if d.cells:
+        click.echo("cell profiles: " + ", ".join(f"{c} ({v:g}x)" for c, v in d.cells))
 
 
 @model.command("names")
@@ -205,6 +289,7 @@ def model_names() -> None:
 def tour() -> None:
     """A short tour: the knowledge base, then a simulated resistance and its reversal."""
     from ferronet.kb import load_kb
+    from ferronet.sim import Condition, get_simulator
 
     kb = load_kb()
     c = kb.counts()
@@ -231,7 +316,7 @@ def tour() -> None:
         ("A549", ["erastin", "brusatol"]),
         ("A549", ["erastin", "ferrostatin-1"]),
     ]
-    res = BatchEngine.for_model(m).run([Condition.parse(m, p, cell) for cell, p in arms])
+    res = get_simulator(m).run([Condition.parse(m, p, cell) for cell, p in arms])
     death, gsh = res.readout("ferroptosis"), res.readout("GSH")
     echo_table(
         [(cell, " + ".join(p), f"{d:.2f}", f"{g:.2f}") for (cell, p), d, g in zip(arms, death, gsh, strict=True)],
@@ -246,15 +331,28 @@ def tour() -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def serve(host: str, port: int) -> None:
-    """Start the web app (pages and JSON API; OpenAPI document at /openapi.json)."""
+@click.option(
+    "--allow-host", "hosts", multiple=True, help="Extra name accepted in the Host header (e.g. behind a proxy)."
+)
+def serve(host: str, port: int, hosts: tuple[str, ...]) -> None:
+    """Start the web app (pages and JSON API; OpenAPI document at /openapi.json).
+
+    Only loopback names (and --host, --allow-host) are accepted in the Host header, against DNS rebinding.
+    """
     from ferronet.web.app import serve as run
 
+    if host in ("0.0.0.0", "::"):
+        click.echo("warning: listening on every interface; any Host header is accepted", err=True)
     click.echo(f"ferronet web app on http://{host}:{port}  (Ctrl-C to stop)")
-    run(host, port)
+    run(host, port, hosts)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    click.echo(f"warning: {message}", err=True)
 
 
 def main() -> None:
+    warnings.showwarning = _show_warning
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -268,6 +366,15 @@ def main() -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+    except UnicodeDecodeError as exc:  # last resort: a reader that did not check its encoding
+        msg = f"an input file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
+        click.echo(f"error: {msg}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        click.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ import click
 import numpy as np
 import pandas as pd
 
+from ferronet.cli.output import out_option, scheduler_checked
 from ferronet.cli.screen_commands import _write_table
+from ferronet.errors import FerronetError
 
 
 def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
@@ -23,14 +25,19 @@ def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
 @click.option("--proteins", type=click.Path(), help="Samples x proteins, log2 relative abundance.")
 @click.option("--cell", default=None, help="Base cell profile (default: the default cancer cell).")
 @click.option("--no-axes", is_flag=True, help="Skip the per-axis explanation columns (6x faster).")
-@click.option("--out", help="Output table (.tsv default; .csv or .json by suffix); default stdout.")
-@click.option("--scheduler", help="Dask scheduler address (default: this process).")
-def predict_cmd(drug, expression, mutations, proteins, cell, no_axes, out, scheduler) -> None:
+@out_option("--out", help="Output table (.tsv default; .csv or .json by suffix); default stdout.")
+@click.option("--scheduler", callback=scheduler_checked, help="Dask scheduler address (default: this process).")
+@click.option(
+    "--var-symbols",
+    metavar="COLUMN",
+    help=".h5ad only: the var column holding gene symbols (default: var_names; Ensembl ids are mapped).",
+)
+def predict_cmd(drug, expression, mutations, proteins, cell, no_axes, out, scheduler, var_symbols) -> None:
     """Predict each sample's resistance to a drug from its profile (score: mean viability; higher = more resistant)."""
     from ferronet.profile.io import read_samples
     from ferronet.profile.personalise import predict
 
-    expr = read_samples(expression, "expression")
+    expr = read_samples(expression, "expression", var_symbols=var_symbols)
     muts = read_samples(mutations, "mutations", binary=True) if mutations else None
     prot = read_samples(proteins, "proteins") if proteins else None
     for name, frame in (("mutations", muts), ("proteins", prot)):
@@ -57,15 +64,32 @@ def profile_group() -> None:
 @profile_group.command("score")
 @click.option("--expression", required=True, type=click.Path(), help="Samples x genes (CSV/TSV[.gz] or .h5ad).")
 @click.option("--method", type=click.Choice(["mean", "zscore", "ulm", "ssgsea"]), default="ulm", show_default=True)
-@click.option("--out", help="Output table (.tsv, .csv, .json); default stdout.")
-def profile_score(expression, method, out) -> None:
-    """Score drivers, suppressors, NRF2 targets and each axis per sample."""
+@out_option("--out", help="Output table (.tsv, .csv, .json); default stdout.")
+@click.option(
+    "--gene-sets",
+    "gene_sets_file",
+    type=click.Path(),
+    help="GMT file of gene sets to score instead of the knowledge-base sets (name, description, genes).",
+)
+@click.option(
+    "--var-symbols",
+    metavar="COLUMN",
+    help=".h5ad only: the var column holding gene symbols (default: var_names; Ensembl ids are mapped).",
+)
+def profile_score(expression, method, out, gene_sets_file, var_symbols) -> None:
+    """Score gene sets per sample: drivers, suppressors, NRF2 targets and each axis, or the sets of a GMT file."""
     from ferronet.profile.genesets import gene_sets
-    from ferronet.profile.io import read_samples
+    from ferronet.profile.io import read_gmt, read_samples
     from ferronet.profile.scoring import score_sets
 
-    expr = read_samples(expression, "expression")
-    scores, missing = score_sets(expr.to_numpy(float), list(expr.columns), gene_sets(), method)
+    sets = read_gmt(gene_sets_file) if gene_sets_file else gene_sets()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        expr = read_samples(expression, "expression", var_symbols=var_symbols)
+    _echo_warnings(caught)
+    scores, missing = score_sets(expr.to_numpy(float), list(expr.columns), sets, method)
+    if all(len(missing[k]) == len(set(v)) for k, v in sets.items()):
+        raise FerronetError("no gene of any gene set is in the expression table (genes must be HGNC symbols)")
     for name, genes in missing.items():
         if genes:
             click.echo(f"warning: set {name}: {len(genes)} gene(s) not in the table", err=True)

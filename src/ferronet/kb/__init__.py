@@ -7,6 +7,7 @@
 """
 
 from ferronet.kb.base import KnowledgeBase, build, load_kb
+from ferronet.kb.cite import format_reference, reference_url, short_citation
 from ferronet.kb.ferrdb import conflicts, import_ferrdb
 from ferronet.kb.objects import Entity, Interaction, NRF2Target, Reference, Strategy
 from ferronet.kb.store import connect
@@ -21,6 +22,9 @@ __all__ = [
     "build",
     "conflicts",
     "connect",
+    "format_reference",
     "import_ferrdb",
     "load_kb",
+    "reference_url",
+    "short_citation",
 ]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ferronet.errors import UnknownNameError
+from ferronet.kb.cite import external_reference
 from ferronet.kb.loader import default_dir, load_rows, split_list
 from ferronet.kb.objects import Entity, Interaction, NRF2Target, Reference, Strategy
 from ferronet.kb.schema import ENTITY_TABLES
@@ -68,8 +70,25 @@ class KnowledgeBase:
             out["nrf2_target"] = self.nrf2_targets[e.id].to_dict()
         out["interactions"] = [i.to_dict() for i in inter]
         out["strategies"] = [s.to_dict() for s in strat]
-        out["references"] = [self.references[r].to_dict() for r in sorted(cited) if r in self.references]
+        out["references"] = [r.to_dict() for r in self.cited(cited)]
         return out
+
+    def cited(self, ids: Iterable[str]) -> list[Reference]:
+        """The papers behind reference ids (aliases merged, one entry per paper, ordered by id).
+
+        Ids outside the seeds (``PMID:n``, ``DOI:x``) become references of their own.
+        """
+        out: dict[str, Reference] = {}
+        for rid in ids:
+            ref = self.references.get(rid) or external_reference(rid)
+            if ref is not None:
+                out.setdefault(ref.id, ref)
+        return [out[k] for k in sorted(out)]
+
+    @property
+    def papers(self) -> list[Reference]:
+        """Each referenced paper once (``references`` also maps every alias id to its paper)."""
+        return list({r.id: r for r in self.references.values()}.values())
 
     def search(self, text: str, limit: int = 50) -> list[dict[str, str]]:
         """Entities and strategies whose id, name, aliases or description mention ``text``."""
@@ -126,7 +145,7 @@ class KnowledgeBase:
             "interactions": [i.to_dict() for i in self.interactions],
             "nrf2_targets": [t.to_dict() for t in self.nrf2_targets.values()],
             "strategies": [s.to_dict() for s in self.strategies],
-            "references": [r.to_dict() for r in self.references.values()],
+            "references": [r.to_dict() for r in self.papers],
         }
 
     def counts(self) -> dict[str, int]:
@@ -138,7 +157,7 @@ class KnowledgeBase:
             "interactions": len(self.interactions),
             "nrf2_targets": len(self.nrf2_targets),
             "strategies": len(self.strategies),
-            "references": len(self.references),
+            "references": len(self.papers),
         }
 
 
@@ -154,18 +173,26 @@ def build(directory: Path | None = None) -> KnowledgeBase:
     """Load and validate the tables in ``directory`` (the packaged ones by default)."""
     directory = directory or default_dir()
     rows = load_rows(directory)
-    refs = {
-        r.values["ref_id"]: Reference(
-            r.values["ref_id"],
-            r.values["seed"],
-            r.values["number"],
-            r.values["citation"],
-            r.values["year"],
-            r.values["pmid"],
-            r.values["doi"],
+    refs: dict[str, Reference] = {}
+    for r in rows["references"]:
+        v = r.values
+        ref = Reference(
+            v["ref_id"],
+            v["seed"],
+            v["number"],
+            v["citation"],
+            v["year"],
+            v["pmid"],
+            v["doi"],
+            v["authors"],
+            v["title"],
+            v["journal"],
+            v["pmcid"],
+            split_list(v["aliases"]),
+            v["verified_by"],
         )
-        for r in rows["references"]
-    }
+        for rid in (ref.id, *ref.aliases):
+            refs[rid] = ref
     entities: dict[str, Entity] = {}
     for table, kind in ENTITY_TABLES.items():
         for r in rows[table]:

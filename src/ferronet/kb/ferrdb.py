@@ -9,6 +9,9 @@ gene -> ferroptosis interactions).
 from __future__ import annotations
 
 import csv
+import datetime
+import hashlib
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,8 +47,66 @@ def _symbol_column(header: Sequence[str]) -> str | None:
     return None
 
 
-def import_ferrdb(directory: str | Path, kb: KnowledgeBase | None = None) -> ImportSummary:
-    """Load the FerrDb CSVs from ``directory`` into the store (replacing an earlier import)."""
+def _read_csv(path: Path, fatal: list[Problem]) -> tuple[list[str], list[tuple[int, dict[str, str]]]] | None:
+    """Header and rows (with line numbers) of one FerrDb CSV; any damage is a fatal problem (None returned).
+
+    The whole file must be UTF-8, properly quoted, end with a line break, and every row must have as many
+    fields as the header: a truncated download fails here instead of importing part of the table.
+    """
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        fatal.append(Problem(name, 0, "", f"cannot read ({exc.strerror or exc})"))
+        return None
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        fatal.append(Problem(name, line, "", "binary data (NUL byte): expected a FerrDb CSV text file"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        fatal.append(
+            Problem(name, line, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8 CSV")
+        )
+        return None
+    if not text.strip():
+        fatal.append(Problem(name, 1, "", "empty file"))
+        return None
+    if not text.endswith(("\n", "\r")):
+        fatal.append(Problem(name, text.count("\n") + 1, "", "last line has no line break: the file looks truncated"))
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+        rows = []
+        for fields in reader:
+            line = reader.line_num
+            if not fields:
+                continue
+            if len(fields) != len(header):
+                fatal.append(
+                    Problem(
+                        name,
+                        line,
+                        "",
+                        f"expected {len(header)} fields (as in the header), found {len(fields)}: "
+                        "the file looks truncated or damaged",
+                    )
+                )
+                continue
+            rows.append((line, dict(zip(header, fields, strict=True))))
+    except csv.Error as exc:
+        fatal.append(Problem(name, reader.line_num, "", f"malformed CSV ({exc}): the file looks truncated"))
+        return None
+    return header, rows
+
+
+def import_ferrdb(directory: str | Path, kb: KnowledgeBase | None = None, allow_fewer: bool = False) -> ImportSummary:
+    """Load the FerrDb CSVs from ``directory`` into the store, replacing an earlier import only when every file
+    is complete: damaged files, or files with fewer rows than the current import (unless ``allow_fewer``),
+    leave the current import untouched."""
     directory = Path(directory)
     if not directory.is_dir():
         raise FerronetError(f"FerrDb folder not found: {directory}")
@@ -55,60 +116,86 @@ def import_ferrdb(directory: str | Path, kb: KnowledgeBase | None = None) -> Imp
     fatal: list[Problem] = []
     skipped: list[Problem] = []
     regulators, edges, compounds = [], [], []
+    counts: dict[str, tuple[int, str]] = {}
     for fname, role in REGULATOR_FILES.items():
         path = directory / fname
         if not path.exists():
             continue
-        with path.open(newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            col = _symbol_column(header)
-            if col is None or "Confidence" not in header:
-                fatal.append(Problem(fname, 1, "header", "needs a Symbol and a Confidence column"))
+        parsed = _read_csv(path, fatal)
+        if parsed is None:
+            continue
+        header, rows = parsed
+        counts[fname] = (len(rows), hashlib.sha256(path.read_bytes()).hexdigest())
+        col = _symbol_column(header)
+        if col is None or "Confidence" not in header:
+            fatal.append(Problem(fname, 1, "header", "needs a Symbol and a Confidence column"))
+            continue
+        for line, row in rows:
+            symbol = row[col].strip()
+            if not symbol:
+                skipped.append(Problem(fname, line, col, "empty symbol; row skipped"))
                 continue
-            for line, row in enumerate(reader, start=2):
-                symbol = (row.get(col) or "").strip()
-                if not symbol:
-                    skipped.append(Problem(fname, line, col, "empty symbol; row skipped"))
+            conf, pmid = row["Confidence"].strip(), row.get("PMID", "").strip()
+            regulators.append(
+                (symbol, role, conf, pmid, row.get("Exp_organism", ""), row.get("Evidence", ""), fname, line)
+            )
+            for part in row.get("Pathway", "").split(","):
+                if not part.strip() or part.strip() == "_NA_":
                     continue
-                conf, pmid = (row.get("Confidence") or "").strip(), (row.get("PMID") or "").strip()
-                regulators.append(
-                    (symbol, role, conf, pmid, row.get("Exp_organism", ""), row.get("Evidence", ""), fname, line)
-                )
-                for part in (row.get("Pathway") or "").split(","):
-                    if not part.strip() or part.strip() == "_NA_":
-                        continue
-                    m = EDGE.match(part)
-                    if not m:
-                        skipped.append(Problem(fname, line, "Pathway", f"cannot read edge '{part.strip()}'"))
-                    elif m.group(2) in "+-":
-                        edges.append((m.group(1), m.group(3), m.group(2), conf, pmid, fname, line))
+                m = EDGE.match(part)
+                if not m:
+                    skipped.append(Problem(fname, line, "Pathway", f"cannot read edge '{part.strip()}'"))
+                elif m.group(2) in "+-":
+                    edges.append((m.group(1), m.group(3), m.group(2), conf, pmid, fname, line))
     for fname, role in COMPOUND_FILES.items():
         path = directory / fname
         if not path.exists():
             continue
-        with path.open(newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            if "Molecule" not in (reader.fieldnames or []):
-                fatal.append(Problem(fname, 1, "header", "needs a Molecule column"))
+        parsed = _read_csv(path, fatal)
+        if parsed is None:
+            continue
+        header, rows = parsed
+        counts[fname] = (len(rows), hashlib.sha256(path.read_bytes()).hexdigest())
+        if "Molecule" not in header:
+            fatal.append(Problem(fname, 1, "header", "needs a Molecule column"))
+            continue
+        for line, row in rows:
+            mol = row["Molecule"].strip()
+            if not mol:
+                skipped.append(Problem(fname, line, "Molecule", "empty molecule; row skipped"))
                 continue
-            for line, row in enumerate(reader, start=2):
-                mol = (row.get("Molecule") or "").strip()
-                if not mol:
-                    skipped.append(Problem(fname, line, "Molecule", "empty molecule; row skipped"))
-                    continue
-                compounds.append((row.get("Name") or mol, mol, role, row.get("PMID", ""), fname, line))
-    if fatal:
-        raise ValidationError(fatal)
+            compounds.append((row.get("Name") or mol, mol, role, row.get("PMID", ""), fname, line))
     con = connect(kb)
-    with con:
-        con.execute("DELETE FROM ferrdb_regulators")
-        con.execute("DELETE FROM ferrdb_edges")
-        con.execute("DELETE FROM ferrdb_compounds")
-        con.executemany("INSERT INTO ferrdb_regulators VALUES (?,?,?,?,?,?,?,?)", regulators)
-        con.executemany("INSERT INTO ferrdb_edges VALUES (?,?,?,?,?,?,?)", edges)
-        con.executemany("INSERT INTO ferrdb_compounds VALUES (?,?,?,?,?,?)", compounds)
-    con.close()
+    try:
+        previous = {f: n for f, n in con.execute("SELECT file, rows FROM ferrdb_imports")}
+        if not allow_fewer:
+            for fname, (n, _) in counts.items():
+                if n < previous.get(fname, 0):
+                    fatal.append(
+                        Problem(
+                            fname,
+                            0,
+                            "",
+                            f"{n} rows, but the current import has {previous[fname]}: refusing to replace it with "
+                            "a smaller file (truncated?); use --allow-fewer to import it anyway",
+                        )
+                    )
+        if fatal:
+            raise ValidationError([*fatal, Problem(str(directory), 0, "", "nothing imported; earlier import kept")])
+        stamp = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        with con:  # one transaction: the old import stays until the new one is complete
+            con.execute("DELETE FROM ferrdb_regulators")
+            con.execute("DELETE FROM ferrdb_edges")
+            con.execute("DELETE FROM ferrdb_compounds")
+            con.execute("DELETE FROM ferrdb_imports")
+            con.executemany("INSERT INTO ferrdb_regulators VALUES (?,?,?,?,?,?,?,?)", regulators)
+            con.executemany("INSERT INTO ferrdb_edges VALUES (?,?,?,?,?,?,?)", edges)
+            con.executemany("INSERT INTO ferrdb_compounds VALUES (?,?,?,?,?,?)", compounds)
+            con.executemany(
+                "INSERT INTO ferrdb_imports VALUES (?,?,?,?)", [(f, n, h, stamp) for f, (n, h) in counts.items()]
+            )
+    finally:
+        con.close()
     return ImportSummary(len(regulators), len(edges), len(compounds), skipped)
 
 

@@ -14,6 +14,7 @@ from ferronet.model.perturbation import GENE_ACTIONS
 from ferronet.names import normalize
 
 REF_ID = re.compile(r"^(\d{3}:\d+|PMID:\d+|DOI:\S+)$")
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
 @dataclass
@@ -68,6 +69,9 @@ def read_table(path: Path, spec: TableSpec, problems: list[Problem]) -> Iterator
                     problems.append(
                         Problem(name, i, col, f"'{item}' is not one of: {', '.join(a for a in allowed if a)}")
                     )
+        for col, pattern in spec.patterns.items():
+            if values.get(col) and not re.fullmatch(pattern, values[col]):
+                problems.append(Problem(name, i, col, f"'{values[col]}' is not a valid {col} (expected {pattern})"))
         yield Row(name, i, values)
     if header is None:
         problems.append(Problem(name, 0, "", "file has no header"))
@@ -94,10 +98,21 @@ def load_rows(directory: Path | None = None) -> dict[str, list[Row]]:
 
 
 def _check_integrity(rows: dict[str, list[Row]], problems: list[Problem]) -> None:
-    refs = {r.values["ref_id"] for r in rows["references"]}
+    refs: dict[str, str] = {}
     for r in rows["references"]:
-        if not REF_ID.match(r.values["ref_id"]):
-            problems.append(Problem(r.file, r.line, "ref_id", f"malformed reference id '{r.values['ref_id']}'"))
+        rid = r.values["ref_id"]
+        for ref in (rid, *split_list(r.values.get("aliases", ""))):
+            if not REF_ID.match(ref):
+                problems.append(Problem(r.file, r.line, "ref_id", f"malformed reference id '{ref}'"))
+            elif ref in refs:
+                problems.append(Problem(r.file, r.line, "ref_id", f"reference id '{ref}' also names '{refs[ref]}'"))
+            refs[ref] = rid
+        if r.values.get("pmid") and not r.values["pmid"].isdigit():
+            problems.append(Problem(r.file, r.line, "pmid", f"PMID '{r.values['pmid']}' is not a number"))
+        if r.values.get("doi") and not DOI.match(r.values["doi"]):
+            problems.append(Problem(r.file, r.line, "doi", f"DOI '{r.values['doi']}' does not start with '10.'"))
+        if r.values.get("pmcid") and not re.fullmatch(r"PMC\d+", r.values["pmcid"]):
+            problems.append(Problem(r.file, r.line, "pmcid", f"PMCID '{r.values['pmcid']}' is not PMC<number>"))
     ids: dict[str, str] = {}
     keys: dict[str, tuple[str, int]] = {}
     for table, kind in ENTITY_TABLES.items():

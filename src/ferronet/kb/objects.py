@@ -8,6 +8,12 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Reference:
+    """One cited paper: the seed's citation text, its parsed parts and verified identifiers.
+
+    ``aliases`` are the other ids of the same paper (listed by several seeds); ``verified_by`` says how the
+    PMID/DOI/PMCID was checked (see ``tools/reference_ids.tsv``).
+    """
+
     id: str
     seed: str
     number: str
@@ -15,9 +21,20 @@ class Reference:
     year: str = ""
     pmid: str = ""
     doi: str = ""
+    authors: str = ""
+    title: str = ""
+    journal: str = ""
+    pmcid: str = ""
+    aliases: tuple[str, ...] = ()
+    verified_by: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        from ferronet.kb.cite import reference_url, short_citation
+
+        d = asdict(self)
+        d["aliases"] = list(self.aliases)
+        d["short"], d["url"] = short_citation(self), reference_url(self)
+        return d
 
 
 @dataclass(frozen=True)

@@ -45,14 +45,33 @@ class TableSpec:
     lists: tuple[str, ...] = ()
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     key: str = "id"
+    #: column -> regular expression a non-empty value must match in full (database identifiers)
+    patterns: dict[str, str] = field(default_factory=dict)
 
 
 TABLES: dict[str, TableSpec] = {
     "references": TableSpec(
-        ("ref_id", "seed", "number", "citation", "year", "pmid", "doi"), ("ref_id", "citation"), key="ref_id"
+        (
+            "ref_id",
+            "seed",
+            "number",
+            "citation",
+            "authors",
+            "title",
+            "journal",
+            "year",
+            "pmid",
+            "doi",
+            "pmcid",
+            "aliases",
+            "verified_by",
+        ),
+        ("ref_id", "citation"),
+        ("aliases",),
+        key="ref_id",
     ),
     "genes": TableSpec(
-        ("id", "name", "kind", "members", "aliases", "role", "axis", "description", "refs"),
+        ("id", "name", "kind", "members", "aliases", "role", "axis", "description", "refs", "hgnc_id", "ensembl_id"),
         ("id", "name", "kind", "refs"),
         ("members", "aliases", "refs"),
         {
@@ -60,6 +79,7 @@ TABLES: dict[str, TableSpec] = {
             "role": ("suppressor", "driver", "dual", "regulator", ""),
             "axis": (*AXES, ""),
         },
+        patterns={"hgnc_id": r"HGNC:\d+", "ensembl_id": r"ENSG\d{11}"},
     ),
     "metabolites": TableSpec(
         ("id", "name", "kind", "aliases", "description", "refs"),
@@ -68,9 +88,10 @@ TABLES: dict[str, TableSpec] = {
         {"kind": ("metabolite", "state", "")},
     ),
     "compounds": TableSpec(
-        ("id", "name", "aliases", "class", "targets", "action", "description", "refs"),
+        ("id", "name", "aliases", "class", "targets", "action", "description", "refs", "pubchem_cid"),
         ("id", "name", "class", "refs"),
         ("aliases", "targets", "refs"),
+        patterns={"pubchem_cid": r"\d+"},
     ),
     "therapies": TableSpec(
         ("id", "name", "class", "aliases", "description", "refs"), ("id", "name", "class"), ("aliases", "refs")

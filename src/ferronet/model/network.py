@@ -9,6 +9,7 @@ genetic perturbations enter only through generated parameters: ``g_X`` (gene lev
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,18 +61,25 @@ READOUTS = {
 }
 
 
+@cache
 def ident(name: str) -> str:
     """A valid SBML / Python identifier for ``name``."""
     s = re.sub(r"[^0-9a-zA-Z_]", "_", name)
     return s if re.match(r"[A-Za-z_]", s) else f"_{s}"
 
 
+PARAMETER_STATUS = ("measured", "calibrated", "assumed")
+
+
 @dataclass(frozen=True)
 class Parameter:
+    """A global parameter: value, unit, and where it comes from (``status`` in PARAMETER_STATUS + ``source``)."""
+
     id: str
     value: float
     unit: str
     source: str
+    status: str = "assumed"
 
 
 @dataclass(frozen=True)
@@ -103,12 +111,20 @@ class Reaction:
 
 @dataclass(frozen=True)
 class Mechanism:
+    """One action of a compound: target node (or ``effect:<name>``), potency and where it comes from.
+
+    ``key`` names the potency parameters ``ic50_<key>``, ``emax_<key>`` and ``hill_<key>`` of the parameter set.
+    """
+
     target: str  # node id, or "effect:<name>"
     action: str
     ic50: float
     emax: float
     hill: float
     ref: str
+    key: str = ""
+    potency_kind: str = "assumed"
+    potency_ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,6 +175,39 @@ class Model:
     _aliases: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     _stack: list[list[Perturbation]] = field(default_factory=list, repr=False)
     perturbations: list[Perturbation] = field(default_factory=list)
+
+    def copy(self) -> Model:
+        """An independent copy: its own perturbation stack, parameter, compound, node and cell tables."""
+        return Model(
+            list(self.species),
+            list(self.rules),
+            list(self.reactions),
+            dict(self.parameters),
+            dict(self.compounds),
+            dict(self.nodes),
+            dict(self.cells),
+            self.version,
+            dict(self._aliases),
+            [],
+            list(self.perturbations),
+        )
+
+    def with_parameters(self, values: dict[str, float], source: str) -> Model:
+        """A copy with some parameter values replaced (e.g. a calibrated set); ``source`` says where they come from."""
+        unknown = sorted(set(values) - set(self.parameters))
+        if unknown:
+            raise UnknownNameError("parameter", unknown[0], suggest(unknown[0], list(self.parameters)))
+        m = self.copy()
+        for k, v in values.items():
+            old = m.parameters[k]
+            m.parameters[k] = Parameter(k, float(v), old.unit, source, "calibrated")
+        return m
+
+    @property
+    def fingerprint(self) -> str:
+        """Model version plus a digest of the parameter values (what a cached engine depends on)."""
+        digest = hashlib.sha256(repr(sorted((k, p.value) for k, p in self.parameters.items())).encode())
+        return f"{self.version}-{digest.hexdigest()[:8]}"
 
     # ---- reversible perturbations (cobrapy's ``with model:``) --------------------------------------
     def __enter__(self) -> Model:
@@ -255,7 +304,7 @@ class Model:
     def genotype_values(self, cell: CellProfile, perturbations: list[Perturbation]) -> dict[str, float]:
         """Gene-level parameters of a cell with its genetic perturbations (applied before exposure)."""
         out = {f"g_{ident(g)}": v for g, v in cell.genes.items()}
-        for p in [*self.perturbations, *perturbations]:
+        for p in perturbations:
             if p.kind == "gene":
                 key = f"g_{ident(p.target)}"
                 out[key] = apply_gene_action(out.get(key, 1.0), p.action)
@@ -264,7 +313,7 @@ class Model:
     def exposure_values(self, perturbations: list[Perturbation]) -> dict[str, float]:
         """Dose and condition parameters applied at t = 0 of the exposure."""
         out: dict[str, float] = {}
-        for p in [*self.perturbations, *perturbations]:
+        for p in perturbations:
             if p.kind == "compound":
                 key = self.compounds[p.target].param
                 out[key] = out.get(key, 0.0) + float(p.dose_uM or 0.0)
@@ -280,7 +329,42 @@ def _read_yaml(name: str) -> Any:
 
 def _factor(dose: str, m: Mechanism, sign: int) -> str:
     op = "-" if sign < 0 else "+"
-    return f"(1 {op} {m.emax!r} * hill({dose}, {m.ic50!r}, {m.hill!r}))"
+    return f"(1 {op} emax_{m.key} * hill({dose}, ic50_{m.key}, hill_{m.key}))"
+
+
+#: how a mechanism's potency_kind maps to a parameter status
+_POTENCY_STATUS = {"target": "measured"}
+
+
+def _potency_parameters(compounds: dict[str, Compound]) -> dict[str, Parameter]:
+    """ic50 / emax / hill of every compound mechanism as named parameters (so they can be calibrated)."""
+    out: dict[str, Parameter] = {}
+    for c in compounds.values():
+        for m in c.mechanisms:
+            calibrated = m.potency_kind.startswith("calibrated")
+            status = "calibrated" if calibrated else _POTENCY_STATUS.get(m.potency_kind, "assumed")
+            kind = f" ({m.potency_kind})" if m.potency_kind else ""
+            src = f"{m.potency_ref or m.ref}{kind}"
+            out[f"ic50_{m.key}"] = Parameter(f"ic50_{m.key}", m.ic50, "uM", src, status)
+            out[f"emax_{m.key}"] = Parameter(
+                f"emax_{m.key}", m.emax, "dimensionless", src, status if calibrated else "assumed"
+            )
+            out[f"hill_{m.key}"] = Parameter(f"hill_{m.key}", m.hill, "dimensionless", src, "assumed")
+    return out
+
+
+def _nrf2_target_rules(table: list[dict[str, Any]]) -> list[Rule]:
+    """x_<gene> = 1 - w + w * nresp: the ARE-driven share w of each NRF2 target (000 Table 1)."""
+    return [
+        Rule(
+            f"x_{t['gene']}",
+            parse_expression(f"1 - {t['weight']} + {t['weight']} * nresp"),
+            tuple(t["refs"]),
+            t.get("note", f"NRF2 target {t['gene']} (000 Table 1)"),
+            generated=True,
+        )
+        for t in table
+    ]
 
 
 def _generated_rules(nodes: dict[str, Node], compounds: dict[str, Compound]) -> list[Rule]:
@@ -340,7 +424,7 @@ def _stoich(spec: dict[str, Any], key: str, params: dict[str, Parameter]) -> dic
 def _load_cached() -> Model:
     net = _read_yaml("network.yaml")
     params = {
-        k: Parameter(k, float(v["value"]), str(v["unit"]), str(v["source"]))
+        k: Parameter(k, float(v["value"]), str(v["unit"]), str(v["source"]), str(v.get("status", "")))
         for k, v in _read_yaml("parameters.yaml").items()
     }
     nodes = {
@@ -349,11 +433,26 @@ def _load_cached() -> Model:
     }
     compounds: dict[str, Compound] = {}
     for cid, spec in _read_yaml("compounds.yaml").items():
-        mechs = []
+        mechs: list[Mechanism] = []
         for m in spec["mechanisms"]:
             target = f"effect:{m['effect']}" if "effect" in m else m["target"]
             action = m.get("action", "effect")
-            mechs.append(Mechanism(target, action, float(m["ic50"]), float(m["emax"]), float(m["hill"]), m["ref"]))
+            key = f"{ident(cid)}_{ident(target.removeprefix('effect:'))}"
+            while any(x.key == key for x in mechs):
+                key += "_2"
+            mechs.append(
+                Mechanism(
+                    target,
+                    action,
+                    float(m["ic50"]),
+                    float(m["emax"]),
+                    float(m["hill"]),
+                    m["ref"],
+                    key,
+                    str(m.get("potency_kind", "assumed")),
+                    str(m.get("potency_ref", "")),
+                )
+            )
         rng = spec.get("dose_range_uM")
         compounds[cid] = Compound(
             cid,
@@ -381,7 +480,9 @@ def _load_cached() -> Model:
         )
         for r in net["reactions"]
     ]
-    rules = _topological(_generated_rules(nodes, compounds) + declared)
+    params.update(_potency_parameters(compounds))
+    generated = _generated_rules(nodes, compounds) + _nrf2_target_rules(net.get("nrf2_targets", []))
+    rules = _topological(generated + declared)
     digest = hashlib.sha256()
     for name in ("network.yaml", "parameters.yaml", "nodes.yaml", "compounds.yaml", "cells.yaml"):
         digest.update(resources.files(DATA).joinpath(name).read_bytes())
@@ -415,21 +516,15 @@ def _check_model(model: Model) -> None:
         problems += [f"cell {cell.id}: unknown gene {g}" for g in cell.genes if g not in model.nodes]
     for n in model.nodes.values():
         problems += [f"node {n.id}: readout uses unknown {x}" for x in parse_expression(n.readout).names - known]
+    for prm in model.parameters.values():
+        if prm.status not in PARAMETER_STATUS:
+            problems.append(f"parameter {prm.id}: status must be one of {', '.join(PARAMETER_STATUS)}")
+        if not math.isfinite(prm.value):
+            problems.append(f"parameter {prm.id}: value is not a finite number")
     if problems:
         raise FerronetError("model definition errors:\n  " + "\n  ".join(problems))
 
 
 def load_model() -> Model:
-    """The packaged model (a fresh object each call: perturbations never leak between users)."""
-    base = _load_cached()
-    return Model(
-        base.species,
-        base.rules,
-        base.reactions,
-        base.parameters,
-        base.compounds,
-        base.nodes,
-        base.cells,
-        base.version,
-        base._aliases,
-    )
+    """The packaged model: an independent copy each call (perturbations and parameter changes never leak)."""
+    return _load_cached().copy()

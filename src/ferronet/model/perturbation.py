@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -36,6 +37,8 @@ def apply_gene_action(level: float, action: str) -> float:
 
 
 UNITS = {"nm": 1e-3, "um": 1.0, "µm": 1.0, "mm": 1e3, "m": 1e6}
+MAX_DOSE_UM = 1e6  # 1 M: no drug is soluble (or meaningful in a cell model) beyond this
+MAX_DOSE_DIGITS = 40  # longer numbers are typos or attacks, not doses
 _DOSE = re.compile(r"^(?P<name>.+?)@(?P<value>[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(?P<unit>[a-zA-Zµ]*)$")
 
 Kind = Literal["gene", "compound", "condition"]
@@ -71,6 +74,15 @@ class RawPerturbation:
     dose_uM: float | None = None
 
 
+def check_dose(dose_uM: float, what: str = "dose") -> float:
+    """``dose_uM`` if it is a finite number from 0 to 1 M (1e6 uM); else a clear error stating that range."""
+    if not math.isfinite(dose_uM) or not 0 <= dose_uM <= MAX_DOSE_UM:
+        raise PerturbationSyntaxError(
+            f"'{what}': dose {dose_uM:g} uM is outside the accepted range 0 to 1 M (0 to {MAX_DOSE_UM:g} uM)"
+        )
+    return dose_uM
+
+
 def split_perturbation(text: str) -> RawPerturbation:
     """Split ``text`` into name, gene action and dose; raise on malformed text."""
     text = text.strip()
@@ -89,9 +101,10 @@ def split_perturbation(text: str) -> RawPerturbation:
         unit = (m.group("unit") or "uM").lower()
         if unit not in UNITS:
             raise PerturbationSyntaxError(f"'{text}': unknown dose unit '{unit}' (use nM, uM or mM)")
-        dose = float(m.group("value")) * UNITS[unit]
-        if dose < 0:
-            raise PerturbationSyntaxError(f"'{text}': dose must not be negative")
+        value = m.group("value")
+        if len(value) > MAX_DOSE_DIGITS:
+            raise PerturbationSyntaxError(f"'{text[:60]}...': dose has more than {MAX_DOSE_DIGITS} characters")
+        dose = check_dose(float(value) * UNITS[unit], text)
         return RawPerturbation(m.group("name").strip(), "", dose)
     return RawPerturbation(text)
 

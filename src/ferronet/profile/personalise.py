@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,8 +20,12 @@ import pandas as pd
 from ferronet.errors import FerronetError
 from ferronet.model.network import Model, load_model
 from ferronet.profile.genesets import AXIS_SETS
+from ferronet.profile.io import as_expression_frame
 from ferronet.screen.runner import run_conditions
 from ferronet.sim.conditions import Condition
+
+if TYPE_CHECKING:
+    from anndata import AnnData
 
 #: NRF2 activity is read from the expression of its targets (a transcriptional footprint), not from NFE2L2 mRNA
 NRF2_FOOTPRINT = (
@@ -149,7 +154,7 @@ def personalise(
 
 def predict(
     drug: str,
-    expression: pd.DataFrame,
+    expression: pd.DataFrame | AnnData,
     mutations: pd.DataFrame | None = None,
     proteins: pd.DataFrame | None = None,
     cell: str | None = None,
@@ -165,6 +170,7 @@ def predict(
     kind, drug_id = m.lookup(drug)
     if kind != "compound":
         raise FerronetError(f"'{drug}' is a {kind}, not a compound")
+    expression = as_expression_frame(expression)  # AnnData objects: symbols from var_names (Ensembl ids mapped)
     prof = personalise(expression, mutations, proteins, m)
     doses = m.compounds[drug_id].standard_doses(n_doses)
     variants: list[tuple[str, set[str]]] = [("all", set())]
@@ -177,7 +183,9 @@ def predict(
             for d in doses:
                 base = Condition.parse(m, [f"{drug_id}@{d:g}uM"], cell)
                 conditions.append(Condition(base.cell, base.perturbations, kept))
-    values, status = run_conditions(conditions, ["ferroptosis"], scheduler, progress, desc=f"predict {drug_id}")
+    values, status = run_conditions(
+        conditions, ["ferroptosis"], scheduler, progress, desc=f"predict {drug_id}", model=m
+    )
     death = values["ferroptosis"].reshape(len(prof.samples), len(variants), len(doses))
     viability = 1.0 - death.mean(axis=2)
     out = pd.DataFrame({"sample": prof.samples, "score": viability[:, 0]})

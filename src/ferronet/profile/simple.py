@@ -14,6 +14,10 @@ def read_level_profile(path: str | Path) -> dict[str, float]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise FerronetError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise FerronetError(
+            f"{path.name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it as UTF-8"
+        ) from None
     out: dict[str, float] = {}
     problems = []
     for i, line in enumerate(lines, start=1):

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-import ferronet.kb as kb_module
 from ferronet import __version__
 from ferronet.kb.base import KnowledgeBase, load_kb
+from ferronet.kb.cite import format_reference
+from ferronet.kb.objects import Reference
 from ferronet.model.network import Model, load_model
 from ferronet.model.perturbation import Perturbation
 from ferronet.report.figures import combo_figure, dose_curves
@@ -22,8 +23,8 @@ from ferronet.report.network import focused_graph, model_graph, network_figure
 from ferronet.screen.combo import combo_screen
 from ferronet.screen.recommend import Recommendation, RecommendationReport, recommend
 from ferronet.screen.recommend.format import SCORE_PARTS, dose_pair_text, tools_text
+from ferronet.sim.base import get_simulator
 from ferronet.sim.conditions import Condition
-from ferronet.sim.engine import BatchEngine
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1200px;margin:2em auto;color:#222}
@@ -33,7 +34,6 @@ td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top}
 th{background:#f3f3f3;text-align:left} .sim{color:#a15c00} .lit{color:#1f6f3f} .none{color:#888}
 .meta{color:#666;font-size:.85em} figure{margin:1em 0} img,svg{max-width:100%} dt{font-weight:bold}
 """
-PUBMED, DOI_ORG = "https://pubmed.ncbi.nlm.nih.gov/", "https://doi.org/"
 
 
 def _img(data: bytes, mime: str = "image/png") -> str:
@@ -41,34 +41,18 @@ def _img(data: bytes, mime: str = "image/png") -> str:
 
 
 def ref_link(kb: KnowledgeBase, ref_id: str) -> str:
-    """A reference as a link: the knowledge base's own formatter when it has one, else the citation with its
-    PMID/DOI link, else ``seed:number`` plainly."""
-    ref = kb.references.get(ref_id)
-    if ref is None:
+    """A reference id linked to its paper (PubMed, DOI, PMC or a PubMed title search)."""
+    found = kb.cited([ref_id])
+    if not found:
         return html.escape(ref_id)
-    fmt = getattr(kb_module, "format_reference", None)
-    if fmt is not None:
-        text, url = fmt(ref)
-        return f'<a href="{html.escape(url)}" title="{html.escape(text)}">{html.escape(ref_id)}</a>'
-    url = f"{PUBMED}{ref.pmid}/" if ref.pmid else (DOI_ORG + ref.doi if ref.doi else "")
-    if not url:
-        return f'<span title="{html.escape(ref.citation)}">{html.escape(ref_id)}</span>'
-    return f'<a href="{html.escape(url)}" title="{html.escape(ref.citation)}">{html.escape(ref_id)}</a>'
+    text, url = format_reference(found[0])
+    return f'<a href="{html.escape(url)}" title="{html.escape(text)}">{html.escape(ref_id)}</a>'
 
 
-def _ref_item(kb: KnowledgeBase, ref_id: str) -> str:
-    ref = kb.references[ref_id]
-    fmt = getattr(kb_module, "format_reference", None)
-    text = fmt(ref)[0] if fmt is not None else ref.citation
-    ids = " ".join(
-        f'<a href="{u}">{label}</a>'
-        for label, u in (
-            ("PMID " + ref.pmid, f"{PUBMED}{ref.pmid}/") if ref.pmid else ("", ""),
-            ("DOI " + ref.doi, DOI_ORG + ref.doi) if ref.doi else ("", ""),
-        )
-        if label
-    )
-    return f"<li>[{html.escape(ref_id)}] {html.escape(text)} {ids}</li>"
+def _ref_item(ref: Reference) -> str:
+    text, url = format_reference(ref)
+    ids = "; ".join((ref.id, *ref.aliases))
+    return f'<li>[{html.escape(ids)}] <a href="{html.escape(url)}">{html.escape(text)}</a></li>'
 
 
 def _move_perturbation(model: Model, r: Recommendation) -> Perturbation | None:
@@ -109,7 +93,7 @@ def _figures(model: Model, rep: RecommendationReport, state: list[str]) -> list[
     if top and move is not None:
         arms[f"+ {top.intervention} ({move})"] = [move]
     conds = [Condition.parse(model, [*state, f"{drug}@{d:g}uM", *extra]) for extra in arms.values() for d in doses]
-    death = BatchEngine.for_model(model).run(conds).readout("ferroptosis").reshape(len(arms), len(doses))
+    death = get_simulator(model).run(conds).readout("ferroptosis").reshape(len(arms), len(doses))
     figs = [
         (
             "Dose-response of the therapy with and without the top move",
@@ -127,7 +111,7 @@ def _figures(model: Model, rep: RecommendationReport, state: list[str]) -> list[
 
 def _network(kb: KnowledgeBase, model: Model, rep: RecommendationReport, state: list[str]) -> str:
     therapy_arm = [rep.therapy_model] if not rep.therapy_model.startswith("(") else []
-    res = BatchEngine.for_model(model).run([Condition.parse(model, [*state, *therapy_arm])])
+    res = get_simulator(model).run([Condition.parse(model, [*state, *therapy_arm])])
     activity = {n: float(res.readout(n)[0]) for n in model.nodes}
     activity["ferroptosis"] = 1.0 + float(res.readout("ferroptosis")[0])
     sources = {str(p).partition(":")[0] for p in state}
@@ -163,7 +147,7 @@ def build_report(
         for s in documented
     )
     cited = sorted({x for r in rep.recommendations for x in r.evidence} | {x for s in documented for x in s.refs})
-    ref_list = "".join(_ref_item(kb, x) for x in cited if x in kb.references)
+    ref_list = "".join(_ref_item(r) for r in kb.cited(cited))
     fig_html = "".join(f"<figure><figcaption>{html.escape(t)}</figcaption>{_img(d)}</figure>" for t, d in figs)
     now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     extra = " and the given mutations" if mutations else ""

@@ -12,7 +12,7 @@ import pandas as pd
 from ferronet.errors import FerronetError
 from ferronet.model.network import Model, load_model
 from ferronet.screen.runner import run_conditions
-from ferronet.screen.synergy import METHODS, score, summary
+from ferronet.screen.synergy import METHODS, score_wells, summary
 from ferronet.sim.conditions import Condition
 
 
@@ -28,6 +28,10 @@ class ComboResult:
     synergy: dict[str, np.ndarray] = field(default_factory=dict)
     cell: str = "default"
     background: tuple[str, ...] = ()
+    status: np.ndarray | None = None  # per well: "ok" or "failed: ..." (None: all ok)
+
+    def failed_wells(self) -> int:
+        return 0 if self.status is None else int(np.sum(self.status != "ok"))
 
     def scores(self) -> dict[str, float]:
         return {k: summary(v) for k, v in self.synergy.items()}
@@ -43,6 +47,7 @@ class ComboResult:
                     "drug_b": self.drug_b,
                     "dose_b_uM": b,
                     "ferroptosis": self.response[i, j],
+                    "status": "ok" if self.status is None else str(self.status[i, j]),
                 }
                 row.update({f"synergy_{k}": v[i, j] for k, v in self.synergy.items()})
                 rows.append(row)
@@ -98,15 +103,29 @@ def combo_screen(
                 arms = [f"{a}@{da:g}uM", f"{b}@{db:g}uM", *background]
                 conditions.append(Condition.parse(m, arms, cell))
                 index.append((a, b, i, j))
-    values, _ = run_conditions(conditions, ["ferroptosis"], scheduler, progress, desc="dose matrices")
+    values, status = run_conditions(conditions, ["ferroptosis"], scheduler, progress, desc="dose matrices", model=m)
     out = []
     for a, b in pairs:
-        resp = np.full((len(grids[a]), len(grids[b])), np.nan)
+        shape = (len(grids[a]), len(grids[b]))
+        resp = np.full(shape, np.nan)
+        well_status = np.full(shape, "failed: not simulated", dtype=object)
         for k, (pa, pb, i, j) in enumerate(index):
             if (pa, pb) == (a, b):
                 resp[i, j] = values["ferroptosis"][k]
-        res = ComboResult(a, b, grids[a], grids[b], resp, cell=m.resolve_cell(cell).id, background=tuple(background))
-        for method in methods:
-            res.synergy[method] = score(method, grids[a], grids[b], np.nan_to_num(resp))
+                ok = status[k] == "ok" and np.isfinite(resp[i, j])
+                well_status[i, j] = status[k] if status[k] != "ok" or ok else "failed: non-finite response"
+        res = ComboResult(
+            a,
+            b,
+            grids[a],
+            grids[b],
+            resp,
+            cell=m.resolve_cell(cell).id,
+            background=tuple(background),
+            status=well_status,
+        )
+        ok_wells = well_status == "ok"
+        for method in methods:  # failed wells are never scored (they keep their status)
+            res.synergy[method] = score_wells(method, grids[a], grids[b], resp, ok_wells)
         out.append(res)
     return out

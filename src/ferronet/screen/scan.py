@@ -49,7 +49,7 @@ def gene_scan(
             genes_label = "+".join(p.target for p in combo)
             meta.append((label, " + ".join(str(p) for p in combo), genes_label, combo[0].action))
     names = [m.resolve_readout(r) for r in readouts]
-    values, status = run_conditions(conditions, names, scheduler, progress, desc="gene scan")
+    values, status = run_conditions(conditions, names, scheduler, progress, desc="gene scan", model=m)
     table = pd.DataFrame(meta, columns=["drug", "perturbation", "genes", "action"])
     table.insert(0, "cell", m.resolve_cell(cell).id)
     for r in names:

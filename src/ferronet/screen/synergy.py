@@ -3,7 +3,8 @@
 Every kernel takes the doses of drug A (rows, ``d1``) and drug B (columns, ``d2``), both starting with 0, and
 the effect matrix ``E`` (fraction affected, 0..1, ``E[i, j]`` at ``d1[i]``, ``d2[j]``) and returns the synergy
 matrix (positive = synergy, in effect units; the zero-dose row and column are 0). ``summary`` averages the
-combination cells.
+combination cells. Loewe and ZIP are computed by the ``synergy`` package (Wooten & Albert 2021), so they match
+it well by well; grids with fewer than 4 doses per drug fall back to our 3-parameter Hill fits.
 """
 
 from __future__ import annotations
@@ -119,8 +120,8 @@ def fit_hill(d: np.ndarray, e: np.ndarray) -> HillFit:
     return HillFit(e0, float(emax), float(ec50), float(h))
 
 
-@register("Loewe", "excess over Loewe additivity of fitted Hill curves", "Loewe 1926; Greco 1995 Pharmacol Rev")
-def loewe(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
+def _loewe_fit(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Loewe excess with 3-parameter Hill fits (fallback for grids too small for the package)."""
     d1, d2, e = _check(d1, d2, e)
     fa, fb = fit_hill(d1, e[:, 0]), fit_hill(d2, e[0, :])
     base = e[0, 0]
@@ -140,12 +141,8 @@ def loewe(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
     return out
 
 
-@register(
-    "ZIP",
-    "zero interaction potency delta: fitted combination curves minus the ZIP reference",
-    "Yadav 2015 Comput Struct Biotechnol J",
-)
-def zip_delta(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
+def _zip_fit(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """ZIP delta with 3-parameter Hill fits (fallback for grids too small for the package)."""
     d1, d2, e = _check(d1, d2, e)
     fa, fb = fit_hill(d1, e[:, 0]), fit_hill(d2, e[0, :])
     ya, yb = fa(d1)[:, None], fb(d2)[None, :]
@@ -171,6 +168,46 @@ def zip_delta(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
     return _zero_margins((rows + cols) / 2.0 - reference)
 
 
+def _reference(model: str, d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Per-well synergy from the ``synergy`` package (Wooten & Albert 2021, Bioinformatics 37:1473).
+
+    The package takes the response as viability (``1 - E``) and returns positive values for synergy, like ours.
+    Wells it leaves undefined (NaN) count as additive (0); the zero-dose row and column are 0.
+    """
+    from synergy.combination import ZIP, Loewe
+
+    fitter = Loewe(mode="delta_weakest") if model == "Loewe" else ZIP()
+    g1, g2 = np.meshgrid(d1, d2, indexing="ij")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = np.asarray(fitter.fit(g1.ravel(), g2.ravel(), (1.0 - e).ravel()), dtype=float).reshape(e.shape)
+    except (TypeError, ValueError, RuntimeError, np.linalg.LinAlgError):
+        # the package's 4-parameter Hill fits need at least 4 doses per drug: use our own 3-parameter fits
+        out = (_loewe_fit if model == "Loewe" else _zip_fit)(d1, d2, e)
+    return _zero_margins(np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0))
+
+
+@register(
+    "Loewe",
+    "excess over Loewe additivity of fitted Hill curves (synergy package, delta_weakest)",
+    "Loewe 1926; Greco 1995 Pharmacol Rev; Wooten & Albert 2021 Bioinformatics",
+)
+def loewe(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
+    d1, d2, e = _check(d1, d2, e)
+    return _reference("Loewe", d1, d2, e)
+
+
+@register(
+    "ZIP",
+    "zero interaction potency delta (synergy package)",
+    "Yadav 2015 Comput Struct Biotechnol J; Wooten & Albert 2021 Bioinformatics",
+)
+def zip_delta(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
+    d1, d2, e = _check(d1, d2, e)
+    return _reference("ZIP", d1, d2, e)
+
+
 def score(method: str, d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
     """Synergy matrix by a registered method (HSA, Bliss, Loewe, ZIP)."""
     if method not in METHODS:
@@ -178,6 +215,28 @@ def score(method: str, d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndar
     return METHODS[method].kernel(d1, d2, e)
 
 
+POINTWISE = {"HSA", "Bliss", "Loewe"}  # a well's score needs only that well and the single-drug margins
+
+
+def score_wells(method: str, d1: np.ndarray, d2: np.ndarray, e: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Synergy matrix that is never computed on failed wells (``ok`` False, or a non-finite effect).
+
+    Failed wells score NaN. A failed single-drug or control well leaves nothing to compare against: the whole
+    matrix is NaN. ZIP refits whole rows and columns, so any failed well makes its matrix NaN.
+    """
+    e = np.asarray(e, float)
+    good = np.asarray(ok, bool) & np.isfinite(e)
+    if good.all():
+        return score(method, d1, d2, e)
+    nan = np.full(e.shape, np.nan)
+    if not (good[0, :].all() and good[:, 0].all()) or method not in POINTWISE:
+        return nan
+    filled = np.where(good, e, np.maximum(e[:, :1], e[:1, :]))  # placeholder only; masked out below
+    return np.where(good, score(method, d1, d2, filled), np.nan)
+
+
 def summary(s: np.ndarray) -> float:
-    """Mean synergy over the combination cells (both doses > 0)."""
-    return float(np.mean(s[1:, 1:]))
+    """Mean synergy over the scored combination cells (both doses > 0); NaN when none could be scored."""
+    inner = np.asarray(s, float)[1:, 1:]
+    finite = inner[np.isfinite(inner)]
+    return float(np.mean(finite)) if finite.size else float("nan")

@@ -44,6 +44,8 @@ class CompiledModel:
     rhs: Callable[[np.ndarray, dict[str, Any]], np.ndarray]
     observe: Callable[[np.ndarray, dict[str, Any]], dict[str, Any]]
     source: str
+    dynamic_rules: list[Any]
+    lane_parameters: list[str]
 
 
 def compile_model(model: Model) -> CompiledModel:
@@ -93,4 +95,12 @@ def compile_model(model: Model) -> CompiledModel:
     source = "\n".join(lines) + "\n"
     namespace: dict[str, Any] = {"np": np, "hill": hill, "hill2": hill2, "mm": mm}
     exec(compile(source, f"<ferronet model {model.version}>", "exec"), namespace)
-    return CompiledModel(species, namespace["const"], namespace["rhs"], namespace["observe"], source)
+    used: set[str] = set()
+    for r in dyn_rules:
+        used |= r.expr.names
+    for rx in model.reactions:
+        used |= rx.rate.names
+    lane_params = sorted(used - sp - dynamic)
+    return CompiledModel(
+        species, namespace["const"], namespace["rhs"], namespace["observe"], source, dyn_rules, lane_params
+    )

@@ -1,75 +1,91 @@
-"""libRoadRunner on the exported SBML, with the same two-phase protocol as the default engine.
+"""libRoadRunner on the exported SBML, behind the same :class:`~ferronet.sim.base.Simulator` interface.
 
-Used to check the SBML export (trajectories must agree within tolerance) and as the reference engine in the
-throughput benchmark. libRoadRunner is a development dependency (``uv sync`` installs it).
+One RoadRunner instance is reused; for each lane only the parameters that differ from the model defaults are
+set, in one ``setValues`` call. Steady states use RoadRunner's own solver (``steadyState``, NLEQ2) on the
+non-accumulating species, with the same integration fallback as every engine. libRoadRunner is a development
+dependency (``uv sync`` installs it).
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numpy as np
 
 from ferronet.io.sbml import to_sbml
 from ferronet.model.network import Model
-from ferronet.sim.conditions import Condition
-from ferronet.sim.engine import T_END, T_PRE, BatchEngine
+from ferronet.sim.base import Simulator, Tolerances, register
+from ferronet.sim.engine import T_END, T_PRE
 
 
-class RoadRunnerEngine:
-    """One reused RoadRunner instance; genotype equilibria cached like the default engine's."""
+@register
+class RoadRunnerSimulator(Simulator):
+    """libRoadRunner (CVODE) on the exported SBML."""
 
-    def __init__(self, model: Model, rtol: float | None = None, atol: float | None = None) -> None:
+    name = "roadrunner"
+    description = "libRoadRunner CVODE on the exported SBML"
+
+    def __init__(self, model: Model, tolerances: Tolerances | None = None) -> None:
         import roadrunner
 
-        self.model = model
-        y0 = BatchEngine.for_model(model).y_default
-        self.initial = dict(zip(model.species_ids, (float(v) for v in y0), strict=True))
-        self.rr = roadrunner.RoadRunner(to_sbml(model, self.initial))
-        if rtol is not None:  # defaults: libRoadRunner's own (CVODE rtol 1e-6, atol 1e-12)
-            self.rr.integrator.relative_tolerance = rtol
-        if atol is not None:
-            self.rr.integrator.absolute_tolerance = atol
-        self.defaults = model.default_values()
-        self._pre: dict[tuple[tuple[str, float], ...], np.ndarray] = {}
+        super().__init__(model, tolerances)
+        self.rr = roadrunner.RoadRunner(to_sbml(model))
+        self.rr.integrator.relative_tolerance = self.tol.rtol
+        self.rr.integrator.absolute_tolerance = self.tol.atol
+        self.rr.integrator.maximum_num_steps = 100_000
+        self._ids = [f"[{s}]" for s in model.species_ids]
+        self._set: set[str] = set()
 
-    def _set_params(self, values: dict[str, float]) -> None:
-        for k, v in values.items():
-            self.rr.setValue(k, float(v))
+    def _apply(self, values: dict[str, float]) -> None:
+        """Set this lane's overrides; restore defaults only for the keys the previous lane changed."""
+        keys = sorted(self._set | set(values))
+        if keys:
+            self.rr.setValues(keys, [float(values.get(k, self.defaults[k])) for k in keys])
+        self._set = set(values)
 
-    def _set_state(self, y: np.ndarray) -> None:
-        for s, v in zip(self.model.species_ids, y, strict=True):
-            self.rr.setValue(f"[{s}]", float(v))
+    def integrate_lanes(
+        self, y0: np.ndarray, values: list[dict[str, float]], t_out: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        out = np.full((len(t_out), y0.shape[0], y0.shape[1]), np.nan)
+        status = np.zeros(y0.shape[1], dtype=int)
+        times = np.asarray(t_out, float)
+        grid = np.unique(np.concatenate([[0.0], times]))
+        sel = ["time", *self._ids]
+        for j, v in enumerate(values):
+            self._apply(v)
+            self.rr.setValues(self._ids, [float(x) for x in y0[:, j]])
+            try:
+                if len(grid) == 2 or np.allclose(np.diff(grid), grid[1] - grid[0]):
+                    res = np.asarray(self.rr.simulate(0.0, float(grid[-1]), len(grid), selections=sel))
+                else:
+                    res = np.asarray(self.rr.simulate(times=list(grid), selections=sel))
+            except RuntimeError:
+                status[j] = 2
+                continue
+            for k, t in enumerate(times):
+                out[k, :, j] = res[int(np.searchsorted(grid, t)), 1:]
+        return out, status
 
-    def _equilibrate(self, genotype: dict[str, float]) -> np.ndarray:
-        key = tuple(sorted(genotype.items()))
-        if key not in self._pre:
-            if not key or key == (("cap", 1.0),):
-                self._pre[key] = np.array(list(self.initial.values()))
-            else:
-                self.rr.resetAll()
-                self._set_params(self.defaults)
-                self._set_params(genotype)
-                self._set_state(np.array(list(self.initial.values())))
-                out = self.rr.simulate(0.0, T_PRE, 2, selections=["time"] + [f"[{s}]" for s in self.model.species_ids])
-                self._pre[key] = np.asarray(out)[-1, 1:]
-        return self._pre[key]
+    def steady_lanes(self, y0: np.ndarray, values: list[dict[str, float]]) -> tuple[np.ndarray, np.ndarray]:
+        """Equilibria as a libRoadRunner user obtains them: the pre-culture integrated (96 h) from y0.
 
-    def run(self, conditions: Sequence[Condition], t_end: float = T_END, n_points: int = 25) -> np.ndarray:
-        """States (n_points, n_species, n_conditions x n_subpopulations) of the exposure phase."""
-        sel = ["time"] + [f"[{s}]" for s in self.model.species_ids]
-        caps = BatchEngine.for_model(self.model).caps
-        out = np.empty((n_points, len(self.model.species_ids), len(conditions) * len(caps)))
-        d_index = self.model.species_ids.index("D")
-        lanes = [(cond, float(cap)) for cond in conditions for cap in caps]
-        for j, (cond, cap) in enumerate(lanes):
-            genotype = {**cond.genotype(self.model), "cap": cap}
-            y0 = self._equilibrate(genotype).copy()
-            y0[d_index] = 0.0
-            self.rr.resetAll()
-            self._set_params(self.defaults)
-            self._set_params({**genotype, **cond.exposure(self.model)})
-            self._set_state(y0)
-            res = np.asarray(self.rr.simulate(0.0, t_end, n_points, selections=sel))
-            out[:, :, j] = res[:, 1:]
-        return out
+        (RoadRunner's own ``steadyState`` cannot be used: membrane damage only accumulates.) A lane still
+        moving at the end (relative rate above 1e-4 per hour) is reported as having no steady state.
+        """
+        out, status = self.integrate_lanes(y0, values, np.array([T_PRE]))
+        y = out[-1]
+        idx = [self.model.species_ids.index(s) for s in self.solved]
+        for j, v in enumerate(values):
+            if status[j] == 0:
+                self._apply(v)
+                rates = self._rates(y[:, j])[idx]
+                if np.max(np.abs(rates) / (1e-3 + np.abs(y[idx, j]))) > 1e-4:
+                    status[j] = 4
+        return y, status
+
+    def _rates(self, y: np.ndarray) -> np.ndarray:
+        self.rr.setValues(self._ids, [float(x) for x in y])
+        return np.asarray(self.rr.getRatesOfChange(), float)
+
+
+#: earlier name, kept for callers of the first release
+RoadRunnerEngine = RoadRunnerSimulator
+__all__ = ["T_END", "T_PRE", "RoadRunnerEngine", "RoadRunnerSimulator"]

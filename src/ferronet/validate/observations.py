@@ -19,8 +19,9 @@ import yaml
 from ferronet.errors import FerronetError, Problem, UnknownNameError, ValidationError
 from ferronet.model.network import Model, load_model
 from ferronet.model.perturbation import PerturbationSyntaxError
+from ferronet.sim import DEFAULT_PROTOCOL, Protocol, get_simulator
 from ferronet.sim.conditions import Condition
-from ferronet.sim.engine import BatchEngine
+from ferronet.sim.protocol import MAX_HOURS
 
 TOLERANCE = 0.05
 EXPECT = ("increase", "decrease", "unchanged")
@@ -38,6 +39,8 @@ class Observation:
     ref: str = ""
     note: str = ""
     line: int = 0
+    pre: list[str] = field(default_factory=list)  # present during pre-culture only, withdrawn at t = 0
+    hours: float | None = None  # exposure length (default: the protocol's 24 h)
 
 
 @dataclass
@@ -152,10 +155,16 @@ def load_observations(path: str | Path) -> list[Observation]:
         expect = str(case.get("expect", "")).strip().lower()
         if "expect" in case and expect not in EXPECT:
             problems.append(Problem(str(path), line, "expect", f"'{case['expect']}' is not one of {', '.join(EXPECT)}"))
-        baseline, add = _as_list(case.get("baseline")), _as_list(case.get("add"))
-        for name, value in (("baseline", baseline), ("add", add)):
+        baseline, add, pre = _as_list(case.get("baseline")), _as_list(case.get("add")), _as_list(case.get("pre"))
+        for name, value in (("baseline", baseline), ("add", add), ("pre", pre)):
             if value is None:
                 problems.append(Problem(str(path), line, name, "must be a list of perturbation strings"))
+        hours = case.get("hours")
+        if hours is not None and (
+            isinstance(hours, bool) or not isinstance(hours, int | float) or not (0 < float(hours) <= MAX_HOURS)
+        ):
+            problems.append(Problem(str(path), line, "hours", f"must be a number of hours in (0, {MAX_HOURS:g}]"))
+            hours = None
         out.append(
             Observation(
                 cid,
@@ -167,6 +176,8 @@ def load_observations(path: str | Path) -> list[Observation]:
                 str(case.get("ref", "")),
                 str(case.get("note", "")),
                 line,
+                pre or [],
+                None if hours is None else float(hours),
             )
         )
     if problems:
@@ -184,35 +195,36 @@ def _observation_nodes(root: Any) -> list[Any]:
 
 
 def check_observations(observations: list[Observation], model: Model | None = None) -> CheckReport:
-    """Simulate every case (all arms in one batch) and compare directions."""
+    """Simulate every case (the arms of each exposure length in one batch) and compare directions."""
     m = model or load_model()
     results: dict[str, CaseResult] = {}
-    arms: list[Condition] = []
-    index: dict[Condition, int] = {}
-    plan: list[tuple[Observation, str, int, int]] = []
+    groups: dict[float, tuple[list[Condition], dict[Condition, int]]] = {}
+    plan: list[tuple[Observation, str, float, int, int]] = []
     for obs in observations:
         try:
             readout = m.resolve_readout(obs.readout)
-            first = Condition.parse(m, obs.baseline, obs.cell)
-            second = Condition.parse(m, obs.baseline + obs.add, obs.cell)
+            first = Condition.parse(m, obs.baseline, obs.cell, pre=obs.pre)
+            second = Condition.parse(m, obs.baseline + obs.add, obs.cell, pre=obs.pre)
         except (UnknownNameError, PerturbationSyntaxError, FerronetError) as exc:
             results[obs.id] = CaseResult(obs.id, obs.expect, "unknown", False, reason=str(exc), ref=obs.ref)
             continue
+        hours = obs.hours or DEFAULT_PROTOCOL.hours
+        arms, index = groups.setdefault(hours, ([], {}))
         for cond in (first, second):
             if cond not in index:
                 index[cond] = len(arms)
                 arms.append(cond)
-        plan.append((obs, readout, index[first], index[second]))
-    if arms:
-        result = BatchEngine.for_model(m).run(arms)
-        cache: dict[str, np.ndarray] = {}
-        for obs, readout, i, j in plan:
-            if readout not in cache:
-                cache[readout] = result.readout(readout)
-            a, b = float(cache[readout][i]), float(cache[readout][j])
-            predicted = direction(a, b)
-            reason = "simulation failed" if predicted == "failed" else ""
-            results[obs.id] = CaseResult(obs.id, obs.expect, predicted, predicted == obs.expect, a, b, reason, obs.ref)
+        plan.append((obs, readout, hours, index[first], index[second]))
+    sim = get_simulator(m)
+    runs = {h: sim.run(arms, Protocol(hours=h)) for h, (arms, _) in groups.items()}
+    cache: dict[tuple[float, str], np.ndarray] = {}
+    for obs, readout, hours, i, j in plan:
+        if (hours, readout) not in cache:
+            cache[hours, readout] = runs[hours].readout(readout)
+        a, b = float(cache[hours, readout][i]), float(cache[hours, readout][j])
+        predicted = direction(a, b)
+        reason = "simulation failed" if predicted == "failed" else ""
+        results[obs.id] = CaseResult(obs.id, obs.expect, predicted, predicted == obs.expect, a, b, reason, obs.ref)
     return CheckReport([results[o.id] for o in observations], TOLERANCE, m.version)
 
 

@@ -18,8 +18,8 @@ from ferronet.model.perturbation import Perturbation
 from ferronet.screen.recommend.moves import Move, Tool
 from ferronet.screen.runner import run_conditions
 from ferronet.screen.synergy import score
+from ferronet.sim.base import get_simulator
 from ferronet.sim.conditions import Condition
-from ferronet.sim.engine import BatchEngine
 
 READOUTS = ("ferroptosis", "lipid_peroxidation")
 #: weight of the log10 fold-change of lipid peroxidation (orders moves that leave death at 0)
@@ -32,7 +32,7 @@ _MEMO_MAX = 200_000
 
 def run(model: Model, conditions: Sequence[Condition], scheduler: str | None = None) -> np.ndarray:
     """(n, 2) array of ferroptosis and lipid peroxidation, simulated once per distinct condition."""
-    base = (model.version, tuple(model.perturbations))
+    base = (model.fingerprint, tuple(model.perturbations))
     keys = [(*base, c) for c in conditions]
     todo = list(dict.fromkeys(k for k in keys if k not in _MEMO))
     if todo:
@@ -43,7 +43,7 @@ def run(model: Model, conditions: Sequence[Condition], scheduler: str | None = N
             values, _ = run_conditions(conds, READOUTS, scheduler, progress=False)
             cols = [values[r] for r in READOUTS]
         else:
-            res = BatchEngine.for_model(model).run(conds)
+            res = get_simulator(model).run(conds)
             cols = [res.readout(r) for r in READOUTS]
         if len(_MEMO) + len(todo) > _MEMO_MAX:
             _MEMO.clear()

@@ -4,17 +4,29 @@ const ferronet = (() => {
   const split = (s) => (s || "").split(",").map((x) => x.trim()).filter(Boolean);
   const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
 
+  const HEAVY = ["/api/predict", "/api/recommend", "/api/combo"];
+
   async function call(url, options, button) {
+    const heavy = HEAVY.includes(url);
     // Long work shows progress: elapsed seconds while the request runs, the button disabled.
     const progress = $("progress"), error = $("error");
     if (error) error.textContent = "";
     const t0 = Date.now();
     if (button) button.disabled = true;
-    const timer = setInterval(() => { if (progress) progress.textContent = `working… ${((Date.now() - t0) / 1000).toFixed(0)} s`; }, 250);
+    let queue = "";
+    const timer = setInterval(() => { if (progress) progress.textContent = `working… ${((Date.now() - t0) / 1000).toFixed(0)} s${queue}`; }, 250);
+    const poll = heavy ? setInterval(async () => {
+      try { const st = await (await fetch("/api/status")).json();
+        queue = st.waiting ? ` (${st.waiting} job(s) waiting, ${st.running} running)` : (st.running ? " (computing)" : ""); } catch (e) { queue = ""; }
+    }, 1000) : null;
     if (progress) progress.textContent = "working…";
     try {
       const res = await fetch(url, options);
-      const data = await res.json();
+      let data;
+      try { data = await res.json(); } catch (e) { data = {error: `the server answered ${res.status} without details`}; }
+      if (res.status === 503 && res.headers.get("Retry-After")) {
+        throw new Error(`${data.error || "server busy"} (please retry in ${res.headers.get("Retry-After")} s)`);
+      }
       if (!res.ok) {
         let msg = data.error || "request failed";
         if (data.suggestions && data.suggestions.length) msg += ` (did you mean: ${data.suggestions.join(", ")}?)`;
@@ -30,6 +42,7 @@ const ferronet = (() => {
       throw e;
     } finally {
       clearInterval(timer);
+      if (poll) clearInterval(poll);
       if (button) button.disabled = false;
     }
   }
@@ -48,9 +61,18 @@ const ferronet = (() => {
     fill("gene-names", n.genes);
   }
 
+  function stateQuery(perturbations, cell) {
+    const q = new URLSearchParams();
+    perturbations.forEach((p) => q.append("perturbations", p));
+    if (cell) q.set("cell", cell);
+    return q.toString();
+  }
+
   async function simulate() {
     const body = {perturbations: split($("perturbations").value), cell: $("cell").value || null, readouts: split($("readouts").value)};
     const d = await post("/api/simulate", body, $("run-sim"));
+    const link = $("network-link");
+    if (link) link.innerHTML = `<a href="/network?${stateQuery(body.perturbations, body.cell)}">Show this state on the network</a>`;
     const names = Object.keys(d.final);
     $("final").innerHTML = `<tr><th>readout</th>${d.conditions.map((c) => `<th>${esc(c)}</th>`).join("")}</tr>` +
       names.map((n) => `<tr><td>${esc(n)}</td>${d.final[n].map((v) => `<td>${v.toFixed(3)}</td>`).join("")}</tr>`).join("");
@@ -67,17 +89,26 @@ const ferronet = (() => {
   }
 
   async function combo() {
-    const body = {drugs: [$("drug-a").value, $("drug-b").value], cell: $("cell").value || null};
+    const drugs = [$("drug-a").value.trim(), $("drug-b").value.trim()];
+    const doses = {};
+    for (const [i, id] of [[0, "doses-a"], [1, "doses-b"]]) {
+      const el = $(id);
+      if (el && el.value.trim()) doses[drugs[i]] = split(el.value).map(Number);
+    }
+    const body = {drugs, cell: $("cell").value || null, ...(Object.keys(doses).length ? {doses} : {})};
     const d = await post("/api/combo", body, $("run-combo"));
     $("scores").textContent = "Mean synergy: " + Object.entries(d.scores).map(([k, v]) => `${k} ${v >= 0 ? "+" : ""}${v.toFixed(3)}`).join(", ");
     const grid = $("heatmaps");
     grid.innerHTML = "";
-    const panels = [["fraction dead", d.response, "Viridis"], ...Object.entries(d.synergy).map(([k, v]) => [`${k} synergy`, v, "RdBu"])];
+    // synergy: red > 0 (synergy), blue < 0 (antagonism), as in the report and the CLI figures (RdBu_r)
+    const SYNERGY = [[0, "#2166ac"], [0.5, "#f7f7f7"], [1, "#b2182b"]];
+    if (d.failed_wells) $("scores").textContent += ` (${d.failed_wells} wells failed and are not scored)`;
+    const panels = [["fraction dead", d.response, "Viridis"], ...Object.entries(d.synergy).map(([k, v]) => [`${k} synergy`, v, SYNERGY])];
     for (const [title, z, scale] of panels) {
       const div = document.createElement("div");
       grid.appendChild(div);
       Plotly.newPlot(div, [{z, x: d.doses_b.map((v) => v.toPrecision(2)), y: d.doses_a.map((v) => v.toPrecision(2)), type: "heatmap",
-        colorscale: scale, reversescale: scale === "RdBu", zmid: scale === "RdBu" ? 0 : undefined}],
+        colorscale: scale, zmid: scale === SYNERGY ? 0 : undefined}],
         {title: {text: title}, height: 320, margin: {t: 40}, xaxis: {title: {text: `${d.drug_b} (uM)`}, type: "category"}, yaxis: {title: {text: `${d.drug_a} (uM)`}, type: "category"}},
         {displaylogo: false});
     }
@@ -98,6 +129,7 @@ const ferronet = (() => {
         `<td>${r.restoration.toFixed(3)}</td><td>${r.bliss.toFixed(3)}</td><td class="${r.supporting.length ? "lit" : "sim"}">${esc(r.basis)}</td>` +
         `<td>${r.supporting.slice(0, 3).map(esc).join("<br>")}</td><td>${r.evidence.slice(0, 6).map(esc).join(", ")}</td></tr>`).join("");
     const q = new URLSearchParams({therapy: d.therapy, ...(d.cancer ? {cancer: d.cancer} : {})});
+    body.mutations.forEach((m) => q.append("mutation", m));
     $("report-link").innerHTML = `<a id="report" href="/api/report?${q}">Download the full report (HTML)</a>`;
   }
 
@@ -117,7 +149,9 @@ const ferronet = (() => {
 
   async function network(id, labelId) {
     // An SVG force layout computed once (simple spring embedding), with pan (drag), zoom (wheel) and click-to-open.
-    const d = await (await fetch("/api/network")).json();
+    const res = await fetch("/api/network" + window.location.search);
+    const d = await res.json();
+    if (!res.ok) { $("error").textContent = d.error || "cannot load the network"; return; }
     $(labelId).textContent = d.state_of;
     const el = $(id), W = el.clientWidth, H = el.clientHeight;
     const nodes = d.nodes.map((n, i) => ({...n, x: W / 2 + 250 * Math.cos(i), y: H / 2 + 250 * Math.sin(i * 1.7), vx: 0, vy: 0}));
@@ -172,6 +206,19 @@ const ferronet = (() => {
     window.addEventListener("mousemove", (ev) => { if (drag) { tx = ev.clientX - drag.x; ty = ev.clientY - drag.y; apply(); } });
     window.addEventListener("mouseup", () => { drag = null; });
   }
+
+  function init() {
+    // Pages carry no inline script (Content-Security-Policy): buttons and pages are wired here.
+    const actions = {"run-sim": simulate, "run-combo": combo, "run-rec": recommend, "run-predict": predict};
+    for (const [id, fn] of Object.entries(actions)) {
+      const b = $(id);
+      if (b) b.addEventListener("click", () => fn().catch(() => {}));
+    }
+    document.querySelectorAll("form.panel").forEach((f) => f.addEventListener("submit", (ev) => ev.preventDefault()));
+    if (document.querySelector("datalist")) loadNames();
+    if ($("net")) network("net", "state-of");
+  }
+  document.addEventListener("DOMContentLoaded", init);
 
   return {loadNames, simulate, combo, recommend, predict, network};
 })();

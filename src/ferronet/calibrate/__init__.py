@@ -1,0 +1,1 @@
+"""Measured data as calibration problems (PEtab), cross-validation folds and evaluation harnesses."""

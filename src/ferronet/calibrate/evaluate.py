@@ -1,0 +1,169 @@
+"""Out-of-fold evaluation: any scorer, the same folds, Spearman with measured AUC; baseline scorers.
+
+A scorer is ``scorer(train_lines, test_lines) -> pd.Series`` of scores indexed by (a subset of) ``test_lines``
+(higher = more resistant, like AUC). It may learn from the training lines only; the harness never shows it the
+test lines' responses. A fitted model slots in as a scorer that fits on ``train_lines``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.stats import spearmanr
+
+from ferronet.calibrate.folds import Split
+from ferronet.errors import FerronetError
+
+Scorer = Callable[[Sequence[str], Sequence[str]], pd.Series]
+#: like :data:`Scorer`, but returns predicted viability curves: rows = test lines, columns = doses
+CurveScorer = Callable[[Sequence[str], Sequence[str]], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class OutOfFold:
+    """Pooled out-of-fold predictions and their Spearman correlation with the measured response."""
+
+    predictions: pd.Series
+    spearman: float  # pooled over all folds
+    per_fold: tuple[float, ...]
+    n: int
+
+
+def out_of_fold(scorer: Scorer, y: pd.Series, splits: Sequence[Split]) -> OutOfFold:
+    """Run ``scorer`` on each split (restricted to lines with a response in ``y``) and pool the predictions."""
+    y = y.dropna()
+    parts, per_fold = [], []
+    for s in splits:
+        train = [x for x in s.train if x in y.index]
+        test = [x for x in s.test if x in y.index]
+        overlap = set(train) & set(test)
+        if overlap:
+            raise FerronetError(f"split {s.name}: {len(overlap)} lines both in train and test")
+        if not test:
+            continue
+        pred = pd.Series(scorer(train, test), dtype=float).reindex(test)
+        parts.append(pred)
+        ok = pred.notna()
+        per_fold.append(_spearman(pred[ok], y[pred.index[ok]]))
+    if not parts:
+        raise FerronetError("no split has a test line with a measured response")
+    pred = pd.concat(parts)
+    ok = pred.notna()
+    return OutOfFold(pred, _spearman(pred[ok], y[pred.index[ok]]), tuple(per_fold), int(ok.sum()))
+
+
+def out_of_fold_rmse(scorer: CurveScorer, curves: pd.DataFrame, splits: Sequence[Split]) -> pd.Series:
+    """Out-of-fold RMSE of each line's viability curve over the doses measured for it (NaN cells skipped)."""
+    out = []
+    for s in splits:
+        train = [x for x in s.train if x in curves.index]
+        test = [x for x in s.test if x in curves.index]
+        if set(train) & set(test):
+            raise FerronetError(f"split {s.name}: lines both in train and test")
+        if not test:
+            continue
+        pred = pd.DataFrame(scorer(train, test)).reindex(index=test, columns=curves.columns)
+        err = (pred - curves.loc[test]) ** 2
+        out.append(np.sqrt(err.mean(axis=1, skipna=True)))
+    if not out:
+        raise FerronetError("no split has a test line with a measured curve")
+    return pd.concat(out)
+
+
+def mean_curve_scorer(curves: pd.DataFrame) -> CurveScorer:
+    """Baseline curve: the training lines' mean viability at each dose (the same curve for every line)."""
+
+    def score(train: Sequence[str], test: Sequence[str]) -> pd.DataFrame:
+        mean = curves.loc[list(train)].mean(axis=0)
+        return pd.DataFrame([mean.to_numpy()] * len(test), index=list(test), columns=curves.columns)
+
+    return score
+
+
+def _spearman(a: pd.Series, b: pd.Series) -> float:
+    if len(a) < 3 or a.nunique() < 2:
+        return float("nan")
+    return float(spearmanr(a.to_numpy(), b.to_numpy()).statistic)
+
+
+# ---- baseline scorers -------------------------------------------------------------------------------------
+def feature_scorer(values: pd.Series) -> Scorer:
+    """A fixed per-line value (e.g. one gene's mRNA); nothing is learned."""
+    return lambda train, test: values.reindex(list(test))
+
+
+def mean_z_scorer(expression: pd.DataFrame, genes: Sequence[str]) -> Scorer:
+    """Mean z-score of ``genes`` (each gene standardised with the training lines' mean and SD)."""
+    cols = [g for g in genes if g in expression.columns]
+    if not cols:
+        raise FerronetError("none of the genes of the mean-z score is in the expression table")
+
+    def score(train: Sequence[str], test: Sequence[str]) -> pd.Series:
+        x = expression[cols]
+        mu, sd = x.loc[list(train)].mean(), x.loc[list(train)].std().replace(0, 1.0)
+        return ((x.loc[list(test)] - mu) / sd).mean(axis=1)
+
+    return score
+
+
+def group_mean_scorer(groups: pd.Series, y: pd.Series) -> Scorer:
+    """Mean response of the line's group (e.g. tissue) in the training lines; the training mean if unseen."""
+
+    def score(train: Sequence[str], test: Sequence[str]) -> pd.Series:
+        yt = y.reindex(list(train)).dropna()
+        means = yt.groupby(groups.reindex(yt.index).fillna("unknown")).mean()
+        g = groups.reindex(list(test)).fillna("unknown")
+        return g.map(means).fillna(yt.mean()).astype(float)
+
+    return score
+
+
+RIDGE_ALPHAS = tuple(float(a) for a in np.logspace(-1, 6, 29))
+
+
+def ridge_fit(
+    x: np.ndarray, y: np.ndarray, alphas: Sequence[float] = RIDGE_ALPHAS, inner_folds: int = 5, seed: int = 0
+) -> tuple[np.ndarray, float, float]:
+    """Ridge on standardised features, alpha chosen by inner K-fold CV: (coef, intercept, alpha) for raw ``x``.
+
+    Solved in the dual (n x n kernel; n lines << p genes): ``beta = X^T (X X^T + alpha I)^-1 y``.
+    """
+    if len(y) < 2 * inner_folds:
+        raise FerronetError(f"ridge needs at least {2 * inner_folds} training lines, got {len(y)}")
+    mu, sd = x.mean(axis=0), x.std(axis=0)
+    sd = np.where(sd > 0, sd, 1.0)
+    xs = (x - mu) / sd
+    fold = np.random.default_rng(seed).permutation(len(y)) % inner_folds
+    err = np.zeros(len(alphas))
+    for k in range(inner_folds):
+        tr, te = fold != k, fold == k
+        centre = xs[tr].mean(axis=0)
+        xtr, xte = xs[tr] - centre, xs[te] - centre
+        w, u = np.linalg.eigh(xtr @ xtr.T)
+        uty = u.T @ (y[tr] - y[tr].mean())
+        kte = (xte @ xtr.T) @ u  # (n_test, n_train)
+        for i, a in enumerate(alphas):
+            pred = kte @ (uty / (np.maximum(w, 0.0) + a)) + y[tr].mean()
+            err[i] += float(((pred - y[te]) ** 2).sum())
+    best = float(alphas[int(np.argmin(err))])
+    xc = xs - xs.mean(axis=0)
+    dual = np.linalg.solve(xc @ xc.T + best * np.eye(len(y)), y - y.mean())
+    beta = xc.T @ dual
+    coef = beta / sd
+    return coef, float(y.mean() - (mu + sd * xs.mean(axis=0)) @ coef), best
+
+
+def ridge_scorer(expression: pd.DataFrame, y: pd.Series, seed: int = 0) -> Scorer:
+    """Ridge regression of the response on every expression gene, fitted within the training lines."""
+
+    def score(train: Sequence[str], test: Sequence[str]) -> pd.Series:
+        tr = [t for t in train if t in expression.index and not np.isnan(y.get(t, np.nan))]
+        x = expression.loc[tr].to_numpy(dtype=float)
+        coef, intercept, _ = ridge_fit(x, y[tr].to_numpy(dtype=float), seed=seed)
+        pred = expression.reindex(list(test)).to_numpy(dtype=float) @ coef + intercept
+        return pd.Series(pred, index=list(test))
+
+    return score

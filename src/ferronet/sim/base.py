@@ -1,0 +1,299 @@
+"""One simulation interface for every engine (after PySB's ``simulator/base.py``).
+
+A :class:`Simulator` is bound to the model object the caller holds (parameters and ``with model:`` perturbations
+included). Engines implement two primitives on *lanes* (one lane = one subpopulation of one condition, given by
+its parameter overrides): :meth:`Simulator.steady_lanes` and :meth:`Simulator.integrate_lanes`. The protocol
+(pre-culture to equilibrium, exposure, washout), the equilibrium cache, statuses and the :class:`Result` are
+shared here, so every engine simulates exactly the same experiment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ferronet.model.network import Model
+from ferronet.sim.codegen import CompiledModel, compile_model
+from ferronet.sim.conditions import Condition
+from ferronet.sim.kernel import STATUS
+from ferronet.sim.population import capacities
+from ferronet.sim.protocol import DEFAULT_PROTOCOL, Protocol
+from ferronet.sim.result import Result
+
+Lane = tuple[tuple[str, float], ...]  # sorted parameter overrides of one lane
+#: the untreated reference state is relaxed this long from the declared initial values before Newton
+REFERENCE_RELAXATION_H = 500.0
+CACHE_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """Solver settings (recorded in every result)."""
+
+    rtol: float = 1e-4
+    atol: float = 1e-6
+    h0: float = 0.01
+    max_steps: int = 200_000
+    steady_ftol: float = 1e-9
+
+
+_STRUCTURE: dict[str, CompiledModel] = {}
+
+
+def compiled_for(model: Model) -> CompiledModel:
+    """Vectorised NumPy functions of the model structure (cached per model version)."""
+    if model.version not in _STRUCTURE:
+        _STRUCTURE[model.version] = compile_model(model)
+    return _STRUCTURE[model.version]
+
+
+class Simulator(ABC):
+    """Simulate conditions of ``model`` under a :class:`Protocol`; results are :class:`Result` objects."""
+
+    name: ClassVar[str] = "abstract"
+    description: ClassVar[str] = ""
+
+    def __init__(self, model: Model, tolerances: Tolerances | None = None) -> None:
+        self.model = model
+        self.tol = tolerances or Tolerances()
+        self.compiled = compiled_for(model)
+        self.defaults = model.default_values()
+        self.caps = capacities(self.defaults["sigma_cap"])
+        self.accumulators = self._accumulators()
+        self.solved = [s for s in model.species_ids if s not in self.accumulators]
+        self._equilibria: dict[tuple[Lane, float], tuple[np.ndarray, int]] = {}
+        self._y_default: np.ndarray | None = None
+        self._basal: dict[str, float] | None = None
+
+    # ---- primitives each engine implements ---------------------------------------------------------
+    @abstractmethod
+    def integrate_lanes(
+        self, y0: np.ndarray, values: list[dict[str, float]], t_out: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """States (len(t_out), n_species, n_lanes) from y0 (n_species, n_lanes) at t = 0, and a status per lane."""
+
+    @abstractmethod
+    def steady_lanes(self, y0: np.ndarray, values: list[dict[str, float]]) -> tuple[np.ndarray, np.ndarray]:
+        """Steady states of the non-accumulating species from y0, and a status per lane (0, 3 or 4)."""
+
+    # ---- shared machinery ------------------------------------------------------------------------
+    def _accumulators(self) -> list[str]:
+        """Species that only accumulate (no reaction consumes them): membrane damage ``D``."""
+        consumed = {s for rx in self.model.reactions for s in rx.reactants}
+        return [s for s in self.model.species_ids if s not in consumed]
+
+    def context(self, values: list[dict[str, float]]) -> dict[str, Any]:
+        """Parameter dict for lanes: every default, arrays where the lanes differ, parameter-only rules evaluated."""
+        n = len(values)
+        c: dict[str, Any] = dict(self.defaults)
+        keys = sorted({k for v in values for k in v})
+        if keys:
+            frame = pd.DataFrame.from_records(values, columns=keys)
+            explicit_nan = {k for v in values for k, x in v.items() if x != x}  # kept NaN: the lane must fail
+            for k in keys:
+                if k in explicit_nan:
+                    arr = np.array([v.get(k, self.defaults[k]) for v in values], dtype=float)
+                else:
+                    arr = frame[k].to_numpy(dtype=float, na_value=self.defaults[k])
+                c[k] = float(arr[0]) if np.all(arr == arr[0]) else arr
+        c = self.compiled.const(c)
+        return {k: (np.broadcast_to(v, (n,)).copy() if isinstance(v, np.ndarray) else v) for k, v in c.items()}
+
+    @property
+    def y_default(self) -> np.ndarray:
+        """Steady state of the untreated default cell (median capacity)."""
+        if self._y_default is None:
+            y0 = np.array([[s.initial] for s in self.model.species])
+            out, _ = self.integrate_lanes(y0, [{}], np.array([REFERENCE_RELAXATION_H]))
+            y, status = self.steady_lanes(out[-1], [{}])
+            self._y_default = (y if status[0] == 0 else out[-1])[:, 0]
+        return self._y_default
+
+    def equilibrate(self, lanes: list[dict[str, float]], pre_hours: float) -> tuple[np.ndarray, np.ndarray]:
+        """Pre-culture state of each lane (unique lanes solved once and cached) and its status code."""
+        keys = [(tuple(sorted(v.items())), pre_hours) for v in lanes]
+        todo = list(dict.fromkeys(k for k in keys if k not in self._equilibria))
+        if todo:
+            base = self.y_default
+            values = [dict(k[0]) for k in todo]
+            y0 = np.repeat(base[:, None], len(todo), axis=1)
+            y, status = self.steady_lanes(y0, values)
+            retry = np.flatnonzero(status != 0)
+            if retry.size:  # grow the cells for the pre-culture, then try again from there
+                sub = [values[i] for i in retry]
+                grown, ok = self.integrate_lanes(y0[:, retry], sub, np.array([pre_hours]))
+                y2, status2 = self.steady_lanes(grown[-1], sub)
+                for j, lane in enumerate(retry):
+                    if status2[j] == 0:
+                        y[:, lane], status[lane] = y2[:, j], 0
+                    else:
+                        y[:, lane] = grown[-1][:, j]
+                        status[lane] = status2[j] if ok[j] == 0 else ok[j]
+            if len(self._equilibria) > CACHE_LIMIT:
+                self._equilibria.clear()
+            for i, k in enumerate(todo):
+                self._equilibria[k] = (y[:, i].copy(), int(status[i]))
+        states = np.stack([self._equilibria[k][0] for k in keys], axis=1)
+        return states, np.array([self._equilibria[k][1] for k in keys])
+
+    def adopt_equilibria(self, other: Simulator) -> None:
+        """Start from ``other``'s pre-culture states (to compare two engines on the exposure phase alone)."""
+        self._equilibria.update(other._equilibria)
+        self._y_default = other.y_default
+
+    def basal(self) -> dict[str, float]:
+        """Population mean of each relative readout in the untreated default cell."""
+        if self._basal is None:
+            lanes = [{"cap": float(c)} for c in self.caps]
+            y, _ = self.equilibrate(lanes, DEFAULT_PROTOCOL.pre_hours)
+            ctx = self.context(lanes)
+            res = Result(self.model, self.compiled, [Condition()], DEFAULT_PROTOCOL, np.array([0.0]), y[None],
+                         ctx, ["ok"], len(self.caps), {})  # fmt: skip
+            names = ["lipid_peroxidation", "GSH", "labile_iron", *self.model.nodes]
+            self._basal = {n: float(res.lanes(n).mean()) for n in names}
+        return self._basal
+
+    def run(
+        self,
+        conditions: Sequence[Condition],
+        protocol: Protocol | None = None,
+        progress: Callable[[int], None] | None = None,
+        t_end: float | None = None,
+        n_points: int | None = None,
+    ) -> Result:
+        """Simulate ``conditions`` under ``protocol`` (``t_end``/``n_points`` override its exposure for brevity)."""
+        protocol = protocol or DEFAULT_PROTOCOL
+        if t_end is not None or n_points is not None:
+            protocol = Protocol(protocol.pre, protocol.pre_hours, t_end or protocol.hours, protocol.washout,
+                                n_points or protocol.n_points)  # fmt: skip
+        started = time.perf_counter()
+        pre = [self.model.resolve(p) if isinstance(p, str) else p for p in protocol.pre]
+        conds = [c.with_pre(pre) for c in conditions]
+        k = len(self.caps)
+        per_condition = [c.genotype(self.model) for c in conds]
+        genotypes = [{**g, "cap": float(cap)} for g in per_condition for cap in self.caps]
+        pre_values = [
+            {**genotypes[i * k + j], **c.pre_culture(self.model)} for i, c in enumerate(conds) for j in range(k)
+        ]
+        y0, eq_status = self.equilibrate(pre_values, protocol.pre_hours)
+        for s in self.accumulators:
+            y0[self.model.species_ids.index(s)] = 0.0
+        exposures = [c.exposure(self.model) for c in conds for _ in self.caps]
+        lanes = [{**g, **x} for g, x in zip(genotypes, exposures, strict=True)]
+        times = np.array(protocol.output_times())
+        states = np.full((len(times), len(self.model.species_ids), len(lanes)), np.nan)
+        status = np.zeros(len(lanes), dtype=int)
+        y = y0
+        for start, end, removed in protocol.segments():
+            seg_lanes = [self._washed(v, removed) for v in lanes] if removed is None or removed else lanes
+            inside = (times >= start) & (times <= end)
+            t_seg = np.unique(np.concatenate([[0.0], times[inside] - start, [end - start]]))
+            out, st = self.integrate_lanes(y, seg_lanes, t_seg)
+            for j, t in enumerate(t_seg):
+                hit = np.isclose(times, start + t)
+                states[hit] = out[j]
+            status = np.where(status == 0, st, status)
+            y = out[-1]
+            if progress:
+                progress(0)
+        if progress:
+            progress(len(conds))
+        ctx = self.context(lanes)
+        per_cond = [self._condition_status(status[i * k : (i + 1) * k], eq_status[i * k : (i + 1) * k],
+                                           protocol.pre_hours) for i in range(len(conds))]  # fmt: skip
+        prov = self.provenance(protocol, time.perf_counter() - started)
+        return Result(self.model, self.compiled, conds, protocol, times, states, ctx, per_cond, k, self.basal(), prov)
+
+    def _washed(self, values: dict[str, float], removed: frozenset[str] | None) -> dict[str, float]:
+        if removed is None:
+            return {k: v for k, v in values.items() if not k.startswith("dose_")}
+        params = {self.model.compounds[c].param for c in removed}
+        return {k: v for k, v in values.items() if k not in params}
+
+    @staticmethod
+    def _condition_status(run: np.ndarray, eq: np.ndarray, pre_hours: float) -> str:
+        bad = [int(s) for s in run if s != 0]
+        if bad:
+            return STATUS[bad[0]]
+        unstable = [int(s) for s in eq if s != 0]
+        if unstable:
+            reason = STATUS[unstable[0]].split("(")[-1].rstrip(")")
+            return f"no stable steady state: the state after {pre_hours:g} h of pre-culture was used ({reason})"
+        return "ok"
+
+    def provenance(self, protocol: Protocol, seconds: float) -> dict[str, Any]:
+        from ferronet import __version__
+
+        return {
+            "engine": f"{self.name}: {self.description}",
+            "ferronet_version": __version__,
+            "model_version": self.model.version,
+            "parameter_set": self.model.fingerprint,
+            "kb_version": _kb_version(),
+            "rtol": self.tol.rtol,
+            "atol": self.tol.atol,
+            "protocol": protocol.describe(),
+            "subpopulations": len(self.caps),
+            "wall_time_s": round(seconds, 4),
+        }
+
+
+@lru_cache(maxsize=1)
+def _kb_version() -> str:
+    """Digest of the packaged knowledge-base tables."""
+    digest = hashlib.sha256()
+    folder = resources.files("ferronet.data.kb")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".tsv"):
+            digest.update(entry.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+_ENGINES: dict[str, type[Simulator]] = {}
+
+
+def register(cls: type[Simulator]) -> type[Simulator]:
+    _ENGINES[cls.name] = cls
+    return cls
+
+
+def engines() -> dict[str, str]:
+    """Registered engines and what they are."""
+    _load_engines()
+    return {k: v.description for k, v in _ENGINES.items()}
+
+
+def _load_engines() -> None:
+    import ferronet.sim.engine
+    import ferronet.sim.roadrunner_engine  # noqa: F401  (registers "roadrunner")
+
+
+_INSTANCES: dict[tuple[str, int, str, Tolerances], Simulator] = {}
+
+
+def get_simulator(model: Model, engine: str = "batch", tolerances: Tolerances | None = None) -> Simulator:
+    """The simulator of ``engine`` bound to this model object (reused while its parameters are unchanged)."""
+    from ferronet.errors import UnknownNameError
+    from ferronet.names import suggest
+
+    _load_engines()
+    if engine not in _ENGINES:
+        raise UnknownNameError("engine", engine, suggest(engine, list(_ENGINES)))
+    tol = tolerances or Tolerances()
+    key = (engine, id(model), model.fingerprint, tol)
+    sim = _INSTANCES.get(key)
+    if sim is None or sim.model is not model:
+        if len(_INSTANCES) > 64:
+            _INSTANCES.clear()
+        sim = _ENGINES[engine](model, tol)
+        _INSTANCES[key] = sim
+    return sim

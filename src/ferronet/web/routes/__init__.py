@@ -1,0 +1,1 @@
+"""The app's routers: thin adapters from HTTP to the public API."""

@@ -1,0 +1,85 @@
+"""The out-of-fold harness and the baseline scorers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ferronet.calibrate.evaluate import (
+    group_mean_scorer,
+    mean_curve_scorer,
+    out_of_fold,
+    out_of_fold_rmse,
+    ridge_fit,
+    ridge_scorer,
+)
+from ferronet.calibrate.folds import Split, line_splits
+from ferronet.errors import FerronetError
+
+RNG = np.random.default_rng(0)
+LINES = [f"L{i}" for i in range(60)]
+Y = pd.Series(RNG.normal(size=60), index=LINES)
+
+
+def test_harness_never_shows_test_lines_to_the_scorer():
+    splits = line_splits(LINES, k=5, seed=0)
+    seen = []
+
+    def spy(train, test):
+        seen.append((set(train), set(test)))
+        return Y.reindex(list(test))  # a perfect oracle on the test lines
+
+    res = out_of_fold(spy, Y, splits)
+    assert res.n == 60 and res.spearman == pytest.approx(1.0)
+    assert len(seen) == 5 and all(not tr & te for tr, te in seen)
+
+
+def test_overlapping_split_is_rejected():
+    with pytest.raises(FerronetError, match="both in train and test"):
+        out_of_fold(lambda tr, te: Y.reindex(list(te)), Y, [Split("bad", ("L1", "L2"), ("L2", "L3"))])
+
+
+def test_group_mean_uses_training_responses_only():
+    groups = pd.Series(["a", "b"] * 30, index=LINES)
+    score = group_mean_scorer(groups, Y)
+    before = score(LINES[:50], LINES[50:])
+    changed = Y.copy()
+    changed[LINES[50:]] = 100.0
+    after = group_mean_scorer(groups, changed)(LINES[:50], LINES[50:])
+    pd.testing.assert_series_equal(before, after)
+
+
+def test_ridge_matches_scikit_learn():
+    sklearn = pytest.importorskip("sklearn")  # reference implementation (dev dependency)
+    from sklearn.linear_model import Ridge
+    from sklearn.preprocessing import StandardScaler
+
+    assert sklearn
+    x = RNG.normal(size=(40, 200))
+    y = x[:, 0] * 2 + RNG.normal(size=40) * 0.1
+    coef, intercept, alpha = ridge_fit(x, y)
+    scaler = StandardScaler().fit(x)
+    ref = Ridge(alpha=alpha).fit(scaler.transform(x), y)
+    xt = RNG.normal(size=(10, 200))
+    np.testing.assert_allclose(xt @ coef + intercept, ref.predict(scaler.transform(xt)), atol=1e-8)
+
+
+def test_ridge_scorer_learns_a_signal_out_of_fold():
+    expr = pd.DataFrame(RNG.normal(size=(60, 30)), index=LINES)
+    y = expr[0] * 2 + pd.Series(RNG.normal(size=60) * 0.3, index=LINES)
+    res = out_of_fold(ridge_scorer(expr, y), y, line_splits(LINES, k=5, seed=0))
+    assert res.spearman > 0.8
+    noise = pd.Series(RNG.normal(size=60), index=LINES)
+    assert abs(out_of_fold(ridge_scorer(expr, noise), noise, line_splits(LINES, k=5, seed=0)).spearman) < 0.5
+
+
+def test_curve_rmse_of_a_perfect_and_a_mean_curve():
+    doses = [0.01, 0.1, 1.0, 10.0]
+    curves = pd.DataFrame(RNG.uniform(size=(60, 4)), index=LINES, columns=doses)
+    curves.iloc[0, 0] = np.nan  # a dose outside one line's range is skipped
+    splits = line_splits(LINES, k=5, seed=0)
+    perfect = out_of_fold_rmse(lambda tr, te: curves.loc[list(te)], curves, splits)
+    assert perfect.max() == pytest.approx(0.0) and len(perfect) == 60
+    mean = out_of_fold_rmse(mean_curve_scorer(curves), curves, splits)
+    assert 0.15 < mean.median() < 0.5  # uniform noise: RMSE ~ 1/sqrt(12) ~ 0.29
