@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
-from ferronet.cli.main import cli
 from ferronet.errors import FerronetError, UnknownNameError
-from ferronet.screen import combo_screen, gene_scan, recommend
+from ferronet.screen import combo_screen, gene_scan
 
 
 def test_gene_scan_table(model):
@@ -54,24 +50,6 @@ def test_combo_screen_and_bad_input(model):
         combo_screen(["erastin", "hypoxia"], model=model)
 
 
-def test_recommend_json_and_bad_input():
-    r = CliRunner().invoke(cli, ["recommend", "--therapy", "sorafenib", "--cancer", "HCC", "--top", "5", "--json"])
-    assert r.exit_code == 0, r.output
-    items = json.loads(r.output)
-    assert len(items) == 5
-    assert {"intervention", "target", "axis", "score", "evidence"} <= set(items[0])
-    assert items == sorted(items, key=lambda x: -x["score"]) or len({i["axis"] for i in items}) == 5
-    rep = recommend("sorafenib", "HCC", top=200)
-    bases = {x.basis for x in rep.recommendations}
-    assert "literature and simulation" in bases and ("simulation only" in bases or "no support" in bases)
-    with pytest.raises(UnknownNameError) as err:
-        recommend("sorafenb", "HCC")
-    assert "sorafenib" in err.value.suggestions
-    with pytest.raises(UnknownNameError) as err:
-        recommend("sorafenib", "hepatocellular carcinomaa")
-    assert err.value.suggestions
-
-
 def test_dask_local_cluster(model):
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as lc:
@@ -80,13 +58,3 @@ def test_dask_local_cluster(model):
         )
     local = gene_scan(model, genes=["GPX4", "ACSL4"], actions=["knockout"], progress=False)
     assert np.allclose(t.ferroptosis, local.ferroptosis)
-
-
-def test_report_is_self_contained(tmp_path):
-    out = tmp_path / "r.html"
-    r = CliRunner().invoke(cli, ["report", "--therapy", "sorafenib", "--cancer", "HCC", "--out", str(out)])
-    assert r.exit_code == 0, r.output
-    page = out.read_text()
-    assert "<svg" in page and "data:image/png;base64" in page
-    assert "Ranked strategies" in page and "knowledge base" in page
-    assert "http://" not in page.split("<svg")[0] and "<script src" not in page

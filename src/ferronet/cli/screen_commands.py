@@ -172,15 +172,37 @@ def screen_combo(drugs, doses, background, cell, methods, out, plot, scheduler, 
     "--profile", type=click.Path(), callback=text_file, help="TSV of gene<TAB>relative level for this tumour."
 )
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 500))
+@click.option(
+    "--rank-by",
+    default="combined",
+    show_default=True,
+    type=click.Choice(["combined", "simulation", "literature"]),
+    help="Score that orders the moves.",
+)
+@click.option(
+    "--include-literature-only", is_flag=True, help="Also list documented moves the model has no mechanism for."
+)
 @click.option("--scheduler", callback=scheduler_checked, help="Dask scheduler address.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, best first.")
-def recommend_cmd(therapy, cancer, mutations, profile, top, scheduler, as_json) -> None:
-    """Rank ferroptosis-targeting interventions that would reverse resistance to a therapy."""
+def recommend_cmd(
+    therapy, cancer, mutations, profile, top, rank_by, include_literature_only, scheduler, as_json
+) -> None:
+    """Rank ferroptosis-targeting moves that would reverse resistance to a therapy (mechanism first)."""
     from ferronet.profile.simple import read_level_profile
     from ferronet.screen import recommend
+    from ferronet.screen.recommend.format import describe_move
 
     levels = read_level_profile(profile) if profile else None
-    rep = recommend(therapy, cancer, mutations, levels, top=top, scheduler=scheduler, progress=not as_json)
+    rep = recommend(
+        therapy,
+        cancer,
+        mutations,
+        levels,
+        top=top,
+        scheduler=scheduler,
+        rank_by=rank_by,
+        include_literature_only=include_literature_only,
+    )
     if as_json:
         echo_json([r.to_dict() for r in rep.recommendations])
         return
@@ -189,32 +211,43 @@ def recommend_cmd(therapy, cancer, mutations, profile, top, scheduler, as_json) 
         bold=True,
     )
     click.echo(
-        f"resistant state: {', '.join(rep.resistant_state) or 'none documented'}; "
+        f"resistant state: {', '.join(rep.resistant_state) or 'none documented'}"
+        f"{f'; profile: {len(rep.profile_genes)} model genes' if rep.profile_genes else ''}; "
         f"death with the therapy alone: {rep.baseline_death:.2f}"
     )
     rows = [
         (
             i + 1,
             r.intervention,
-            r.axis,
             f"{r.score:.3f}",
-            f"{r.death_with_therapy:.2f}",
+            f"{r.sim:+.3f}",
+            f"{r.literature:.2f}",
+            describe_move(r, rep.therapy),
             r.basis,
-            ", ".join(r.evidence[:4]),
+            ", ".join(r.evidence[:3]),
         )
         for i, r in enumerate(rep.recommendations)
     ]
-    echo_table(rows, ["rank", "intervention", "axis", "score", "death", "basis", "references"], 50)
+    echo_table(rows, ["rank", "move", "score", "sim", "lit", "how (dose pair)", "basis", "references"], 60)
+    click.echo(
+        "score = sim (restoration + Bliss + 0.01 log10 lipid-peroxidation change) + lit (documented use + axis); "
+        "moves with a simulated effect first"
+    )
 
 
 @click.command("report")
 @click.option("--therapy", default="sorafenib", show_default=True)
 @click.option("--cancer", default="HCC", show_default=True)
 @click.option("--mutation", "mutations", multiple=True)
+@click.option(
+    "--profile", type=click.Path(), callback=text_file, help="TSV of gene<TAB>relative level for this tumour."
+)
 @out_option("--out", default="ferronet-report.html", show_default=True, type=click.Path(dir_okay=False))
-def report_cmd(therapy, cancer, mutations, out) -> None:
-    """One self-contained HTML report: network state, dose-response, synergy, ranked strategies."""
+def report_cmd(therapy, cancer, mutations, profile, out) -> None:
+    """One self-contained HTML report: ranked moves, network state, dose-response, synergy."""
+    from ferronet.profile.simple import read_level_profile
     from ferronet.report.html import build_report
 
-    path = atomic_write(out, lambda tmp: build_report(therapy, cancer, mutations, tmp), "--out")
+    levels = read_level_profile(profile) if profile else None
+    path = atomic_write(out, lambda tmp: build_report(therapy, cancer, mutations, tmp, levels), "--out")
     click.echo(f"wrote {path}")

@@ -1,0 +1,190 @@
+"""The question behind a recommendation: the therapy (or its model proxy), the documented strategies that
+describe the resistance, what is held out, and the resistant state (KB mechanisms + mutations + profile)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ferronet.errors import FerronetError, UnknownNameError
+from ferronet.kb.base import KnowledgeBase
+from ferronet.kb.objects import Strategy
+from ferronet.model.network import Model
+from ferronet.model.perturbation import Perturbation
+
+#: therapies without a compound in the model library, and the model perturbation that stands for them
+THERAPY_PROXY = {
+    "radiotherapy": "radiation",
+    "immunotherapy": "IFNG",
+    "immune-checkpoint-blockade": "IFNG",
+    "anti-PD-1": "IFNG",
+    "anti-PD-L1": "IFNG",
+    "anti-CTLA-4": "IFNG",
+    "CAR-T": "IFNG",
+    "EGFR-TKI": "gefitinib",
+    "osimertinib": "gefitinib",
+    "platinum-drug": "cisplatin",
+    "chemotherapy": "cisplatin",
+    "ferroptosis-inducer": "erastin",
+    "GPX4-inhibitor": "RSL3",
+}
+#: fallback proxy by the therapy's class (a DNA-damaging chemotherapy is simulated as cisplatin)
+CLASS_PROXY = {"radiotherapy": "radiation", "immunotherapy": "IFNG", "chemotherapy": "cisplatin"}
+#: effect of a cancer mutation on the model node (loss of function of suppressors, gain of oncogenes)
+MUTATION_EFFECT = {
+    "KEAP1": "knockout",
+    "CUL3": "knockout",
+    "TP53": "knockout",
+    "PTEN": "knockout",
+    "BTRC": "knockout",
+    "NFE2L2": "activation",
+    "KRAS": "activation",
+    "AKT1": "activation",
+    "EGFR": "activation",
+    "EPAS1": "activation",
+    "HIF1A": "activation",
+    "MDM2": "activation",
+    "SQSTM1": "overexpression",
+}
+#: genes whose gain is a cancer driver alteration: never proposed as an overexpression therapy
+ONCOGENES = frozenset(g for g, e in MUTATION_EFFECT.items() if e in ("activation", "overexpression"))
+
+
+@dataclass(frozen=True)
+class Holdout:
+    """What an evaluation hides: strategies (from the state, priors and evidence) and genes (from the state)."""
+
+    strategies: frozenset[str] = frozenset()
+    genes: frozenset[str] = frozenset()
+
+
+#: nothing held out (the default for a user's question)
+OPEN = Holdout()
+
+
+def members(kb: KnowledgeBase, ids: Iterable[str]) -> set[str]:
+    """Ids plus the member genes of complexes (system_xc -> SLC7A11, SLC3A2)."""
+    out: set[str] = set()
+    for i in ids:
+        out.add(i)
+        e = kb.entities.get(i)
+        if e is not None:
+            out.update(e.attrs.get("members") or [])
+    return out
+
+
+def leave_one_paper_out(kb: KnowledgeBase, s: Strategy) -> Holdout:
+    """Hide every strategy that shares ``s``'s primary reference or its therapy + cancer + agent (the same
+    paper curated twice), and keep the agent's targets out of the resistant state built from the others."""
+    agent = s.agent.partition(":")[0]
+    hidden = {
+        o.id
+        for o in kb.strategies
+        if (o.refs and s.refs and o.refs[0] == s.refs[0])
+        or (o.therapy, o.cancer, o.agent.partition(":")[0]) == (s.therapy, s.cancer, agent)
+    }
+    genes = members(kb, [*s.agent_target, agent])
+    return Holdout(frozenset(hidden | {s.id}), frozenset(genes))
+
+
+def resolve_therapy(kb: KnowledgeBase, model: Model, therapy: str) -> tuple[str, str, str]:
+    """(KB id, model compound or condition standing for it or "", therapy class)."""
+    ent = kb.resolve(therapy, ("compound", "therapy"))
+    cls = str(ent.attrs.get("class", ""))
+    documented = next((s.therapy_class for s in kb.strategies if s.therapy == ent.id), "")
+    if ent.id in model.compounds:
+        return ent.id, ent.id, documented or cls
+    proxy = THERAPY_PROXY.get(ent.id) or CLASS_PROXY.get(cls) or CLASS_PROXY.get(documented, "")
+    return ent.id, proxy, documented or cls
+
+
+def documented(
+    kb: KnowledgeBase, therapy: str, cancer: str | None, therapy_class: str, holdout: Holdout
+) -> list[Strategy]:
+    """Strategies describing this resistance: same therapy and cancer, else same therapy, else same class
+    and cancer (held-out strategies excluded)."""
+    pool = [s for s in kb.strategies if s.id not in holdout.strategies]
+    tiers = (
+        [s for s in pool if s.therapy == therapy and (cancer is None or s.cancer == cancer)],
+        [s for s in pool if s.therapy == therapy],
+        [s for s in pool if cancer is not None and s.therapy_class == therapy_class and s.cancer == cancer],
+    )
+    return next((t for t in tiers if t), [])
+
+
+def mutation_perturbations(model: Model, mutations: Sequence[str]) -> list[Perturbation]:
+    """A mutation given as a gene (default effect of :data:`MUTATION_EFFECT`) or as ``GENE:action``."""
+    out = []
+    for mut in mutations:
+        if ":" in mut:
+            out.append(model.resolve(mut))
+            continue
+        kind, gene = model.lookup(mut)
+        if kind != "gene":
+            raise FerronetError(f"mutation '{mut}' is a {kind}, not a gene")
+        if gene not in MUTATION_EFFECT:
+            raise FerronetError(
+                f"no default effect for a {gene} mutation; give it as {gene}:knockout or {gene}:activation"
+            )
+        out.append(Perturbation("gene", gene, MUTATION_EFFECT[gene]))
+    return out
+
+
+def resistant_state(
+    model: Model,
+    strategies: Sequence[Strategy],
+    mutations: Sequence[Perturbation] = (),
+    holdout: Holdout = OPEN,
+) -> list[Perturbation]:
+    """The documented resistance genes raised (``upregulation``, 1.5x), minus held-out genes, then the
+    mutations (a mutation overrides the documented change of its gene)."""
+    out: dict[str, Perturbation] = {}
+    for s in strategies:
+        for gene in s.resistance_genes:
+            if gene in model.nodes and gene not in holdout.genes:
+                out[gene] = Perturbation("gene", gene, "upregulation")
+    for p in mutations:
+        out[p.target] = p
+    return list(out.values())
+
+
+@dataclass(frozen=True)
+class ProfileLevels:
+    """A tumour's relative gene levels mapped onto model nodes (1 = default cell)."""
+
+    levels: tuple[tuple[str, float], ...] = ()
+    ignored: tuple[str, ...] = field(default=())
+
+
+def profile_levels(model: Model, profile: Mapping[str, float] | None) -> ProfileLevels:
+    """Map ``gene -> level`` onto model nodes; genes the model lacks are skipped with one warning (with a
+    count); an error only when none is usable or a level is not a finite number >= 0."""
+    if not profile:
+        return ProfileLevels()
+    bad = [f"{g}={v}" for g, v in profile.items() if not (v == v and 0 <= float(v) < float("inf"))]
+    if bad:
+        raise FerronetError(f"profile levels must be finite numbers >= 0: {', '.join(bad[:10])}")
+    levels: dict[str, float] = {}
+    ignored = []
+    for gene, level in profile.items():
+        try:
+            kind, node = model.lookup(gene)
+        except UnknownNameError:
+            kind, node = "", ""
+        if kind != "gene":
+            ignored.append(gene)
+            continue
+        levels[node] = levels.get(node, 1.0) * float(level)
+    if not levels:
+        raise FerronetError(
+            f"none of the {len(profile)} profile genes is a model node (e.g. {', '.join(list(model.nodes)[:6])})"
+        )
+    if ignored:
+        warnings.warn(
+            f"{len(ignored)} of {len(profile)} profile genes are not model nodes and were ignored: "
+            + ", ".join(ignored[:10])
+            + (" ..." if len(ignored) > 10 else ""),
+            stacklevel=3,
+        )
+    return ProfileLevels(tuple(sorted(levels.items())), tuple(ignored))

@@ -1,0 +1,74 @@
+"""Leak-free evaluation of the recommendations: leave one paper out over the documented strategies.
+
+For each strategy: hide it and every strategy sharing its primary reference or its therapy + cancer + agent
+(:func:`~ferronet.screen.recommend.context.leave_one_paper_out`), keep its agent's targets out of the
+resistant state, recommend for its therapy and cancer, and find the first rank at which the documented agent
+(its name, or a gene it acts on) or its axis appears. Rankings: simulation only, literature only, combined;
+no axis diversification; literature-only moves out of the list (as a user sees it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ferronet.kb.base import KnowledgeBase
+from ferronet.kb.objects import Strategy
+from ferronet.model.network import Model
+from ferronet.screen.recommend import RANKINGS, Recommendation, rank, recommend
+from ferronet.screen.recommend.context import leave_one_paper_out
+from ferronet.screen.recommend.literature import stands_for
+from ferronet.screen.recommend.moves import acts_up
+
+
+@dataclass(frozen=True)
+class Outcome:
+    strategy: str
+    axis: str
+    therapy_class: str
+    ranking: str
+    agent_rank: int  # 1-based rank of the first agent hit, 0 if absent
+    axis_rank: int
+
+
+def agent_hit(kb: KnowledgeBase, s: Strategy, r: Recommendation) -> bool:
+    """The row proposes the documented agent: the same compound, or an action on its gene or one of its
+    targets in the same direction (documented KEAP1 overexpression is not hit by KEAP1 inhibition)."""
+    return bool(stands_for(kb, s) & {(n, acts_up(n, r.action)) for n in (*r.names, *r.target)})
+
+
+def first_rank(ranked: Sequence[Recommendation], hit: Callable[[Recommendation], bool]) -> int:
+    """1-based rank of the first row that ``hit`` accepts, 0 if none."""
+    return next((i for i, r in enumerate(ranked, 1) if hit(r)), 0)
+
+
+def outcome(kb: KnowledgeBase, s: Strategy, ranked: Sequence[Recommendation], ranking: str) -> Outcome:
+    """Where the strategy's agent and axis first appear in a ranking."""
+    return Outcome(
+        s.id,
+        s.axis,
+        s.therapy_class,
+        ranking,
+        first_rank(ranked, lambda r: agent_hit(kb, s, r)),
+        first_rank(ranked, lambda r: r.axis == s.axis),
+    )
+
+
+def evaluate(
+    kb: KnowledgeBase, model: Model, strategies: Sequence[Strategy], rankings: Sequence[str] = RANKINGS
+) -> list[Outcome]:
+    out = []
+    for s in strategies:
+        rep = recommend(s.therapy, s.cancer, kb=kb, model=model, holdout=leave_one_paper_out(kb, s), doses=False)
+        out += [outcome(kb, s, rank(rep.all, by), by) for by in rankings]
+    return out
+
+
+def recall(outcomes: Sequence[Outcome], k: int = 5, level: str = "agent") -> float:
+    ranks = [o.agent_rank if level == "agent" else o.axis_rank for o in outcomes]
+    return sum(0 < x <= k for x in ranks) / len(ranks) if ranks else float("nan")
+
+
+def mrr(outcomes: Sequence[Outcome], level: str = "agent") -> float:
+    ranks = [o.agent_rank if level == "agent" else o.axis_rank for o in outcomes]
+    return sum(1.0 / x for x in ranks if x > 0) / len(ranks) if ranks else float("nan")
