@@ -7,13 +7,12 @@
 
 from ferronet.sim.base import Simulator, Tolerances, engines, get_simulator
 from ferronet.sim.conditions import Condition
-from ferronet.sim.engine import BatchEngine, BatchSimulator, simulate
+from ferronet.sim.engine import BatchSimulator, simulate
 from ferronet.sim.protocol import DEFAULT_PROTOCOL, Protocol, Washout
 from ferronet.sim.result import Result
 
 __all__ = [
     "DEFAULT_PROTOCOL",
-    "BatchEngine",
     "BatchSimulator",
     "Condition",
     "Protocol",

@@ -9,7 +9,6 @@ right-hand side with integration as the fallback (:class:`ferronet.sim.base.Simu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -60,31 +59,6 @@ class BatchSimulator(Simulator):
         for s in self.accumulators:
             y[self.model.species_ids.index(s)] = y0[self.model.species_ids.index(s)]
         return y, status
-
-
-class BatchEngine:
-    """Compatibility wrapper of earlier releases: ``BatchEngine.for_model(model).run(conditions)``."""
-
-    def __init__(self, model: Model) -> None:
-        self.sim = get_simulator(model)
-
-    @classmethod
-    def for_model(cls, model: Model) -> BatchEngine:
-        return cls(model)
-
-    @property
-    def y_default(self) -> np.ndarray:
-        return self.sim.y_default
-
-    @property
-    def caps(self) -> np.ndarray:
-        return self.sim.caps
-
-    def basal_value(self, name: str) -> float:
-        return self.sim.basal()[name]
-
-    def run(self, conditions: Sequence[Condition], t_end: float = T_END, n_points: int = 25, **kw: Any) -> Result:
-        return self.sim.run(conditions, t_end=t_end, n_points=n_points, **kw)
 
 
 def simulate(
