@@ -26,6 +26,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
@@ -51,6 +52,7 @@ class Sample:
     end: float
     ok: bool
     rejected: int = 0  # 503/429 answers before the final one
+    failure: str = ""  # why a request failed: HTTP status, "gave up after N refusals", or the connection error
 
 
 @dataclass
@@ -105,23 +107,27 @@ def _request(base: str, i: int, mix: str = "basic", stats: Stats | None = None) 
     kinds, shares = zip(*MIXES[mix], strict=True)
     kind = rnd.choices(kinds, shares)[0] if mix != "basic" else ("simulate" if i % 4 == 0 else "search")
     t0 = time.perf_counter()
-    ok, rejected = False, 0
+    ok, rejected, failure = False, 0, ""
     for _ in range(MAX_RETRIES + 1):
         try:
             with urllib.request.urlopen(_build(base, kind, rnd), timeout=300) as res:
                 ok = res.status == 200 and len(res.read()) > 2
+                failure = "" if ok else f"HTTP {res.status} with an empty body"
             break
         except urllib.error.HTTPError as exc:
             if exc.code in (429, 503) and exc.headers.get("Retry-After"):
                 rejected += 1
+                failure = f"gave up after {rejected} refusals ({exc.code} Retry-After)"
                 time.sleep(min(float(exc.headers["Retry-After"]), 10.0))
                 continue
+            failure = f"HTTP {exc.code}"
             break
-        except (urllib.error.URLError, TimeoutError, ConnectionError):
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            failure = f"{type(exc).__name__}: {exc}"[:80]
             break
     t1 = time.perf_counter()
     if stats is not None:
-        stats.add(Sample(kind, t0, t1, ok, rejected))
+        stats.add(Sample(kind, t0, t1, ok, rejected, "" if ok else failure))
     return t1 - t0, ok
 
 
@@ -175,6 +181,7 @@ def run_load(
         "p50_s": _pct(latencies, 0.5),
         "p95_s": _pct(latencies, 0.95),
         "alive_after": alive,
+        "failures": dict(Counter(f"{x.kind}: {x.failure}" for x in samples if not x.ok)),
         **search_while_predicting(samples),
     }
 
@@ -228,7 +235,7 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=900.0, help="seconds for the request run (then it stops)")
     ap.add_argument("--mix", choices=sorted(m for m in MIXES if not m.startswith("warmup")), default="full")
     ap.add_argument("--soak-seconds", type=float, default=0.0, help="then keep the load going this long (bounded)")
-    ap.add_argument("--soak-requests", type=int, default=20_000, help="at most this many soak requests")
+    ap.add_argument("--soak-requests", type=int, default=100_000, help="at most this many soak requests")
     args = ap.parse_args()
     if args.requests > 20_000 or args.concurrency > 64 or args.soak_seconds > 3600:
         ap.error("bounded benchmark: at most 20,000 requests, 64 clients and a 1 h soak")
@@ -252,6 +259,8 @@ def main() -> None:
             f"({stats['search_during_predict_n']:.0f} searches overlapped a prediction)"
         )
         print(f"server RSS (with workers): {rss0:.0f} MB before, {rss1:.0f} MB after")
+        if stats["failures"]:
+            print(f"failures: {stats['failures']}")
         if args.soak_seconds > 0:
             soak(base, proc.pid, args)
     finally:
@@ -289,6 +298,8 @@ def soak(base: str, pid: int, args: argparse.Namespace) -> None:
             f"first third mean {sum(early) / len(early):.0f} MB, last third mean {sum(late) / len(late):.0f} MB "
             f"({len(values)} samples)"
         )
+    if result["failures"]:
+        print(f"soak failures: {result['failures']}")
     print(json.dumps({"pid": os.getpid(), "rss_samples": rss[:200]}))
 
 

@@ -115,3 +115,20 @@ def test_upload_a_small_table(page, tmp_path):
     assert "line A" in text and "score" in text and "axis_FSP1" in text
     assert page.get_attribute("#download-link", "download").endswith(".tsv")
     shot(page, "07-predict")
+
+
+#: horizontal overflow tolerated at a narrow window (rounding of borders), in CSS pixels
+NARROW_SLACK_PX = 8
+
+
+def test_pages_fit_a_narrow_window(page):
+    page.set_viewport_size({"width": 800, "height": 900})
+    try:
+        for path in ("/", "/simulate", "/recommend", "/combo", "/predict", "/network", "/entity/NFE2L2"):
+            page.goto(page.base + path)
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 800 + NARROW_SLACK_PX, (path, width)
+        shot(page, "07-entity-800px")
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
