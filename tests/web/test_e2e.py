@@ -81,7 +81,9 @@ def test_bad_name_shows_a_clear_message(page):
     page.fill("#perturbations", "erastn")
     page.click("#run-sim")
     page.wait_for_function("document.getElementById('error').textContent.length > 0")
-    assert "did you mean" in page.inner_text("#error") and "erastin" in page.inner_text("#error")
+    message = page.inner_text("#error")
+    assert "did you mean" in message and "erastin" in message
+    assert message.count("did you mean") == 1, message  # said once, not once by the server and again by the page
 
 
 def test_run_a_recommendation(page):

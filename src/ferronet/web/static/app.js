@@ -29,7 +29,10 @@ const ferronet = (() => {
       }
       if (!res.ok) {
         let msg = data.error || "request failed";
-        if (data.suggestions && data.suggestions.length) msg += ` (did you mean: ${data.suggestions.join(", ")}?)`;
+        // the server's message names the closest known names already; add them only when it does not
+        if (data.suggestions && data.suggestions.length && !msg.includes("did you mean")) {
+          msg += ` (did you mean: ${data.suggestions.join(", ")}?)`;
+        }
         if (data.problems) msg += "\n" + data.problems.join("\n");
         if (Array.isArray(data.detail)) msg = data.detail.map((d) => `${d.loc.join(".")}: ${d.msg}`).join("\n");
         throw new Error(msg);
