@@ -217,6 +217,22 @@ def lu_solve(A, b, x):
 
 
 @njit(cache=True)
+def fd_jacobian(y, f, p, idx, yt, ft, J):
+    """Forward-difference Jacobian of the right-hand side restricted to the species in idx (f = rhs(y))."""
+    ns = y.shape[0]
+    m = idx.shape[0]
+    for b in range(m):
+        jb = idx[b]
+        hstep = 1e-7 * max(abs(y[jb]), 1e-3)
+        for j in range(ns):
+            yt[j] = y[j]
+        yt[jb] = y[jb] + hstep
+        rhs(yt, p, ft)
+        for a in range(m):
+            J[a, b] = (ft[idx[a]] - f[idx[a]]) / hstep
+
+
+@njit(cache=True)
 def steady_lane(i, Y0, P, idx, ftol, maxit, out, status):
     """Damped Newton on the right-hand side of the species in idx (the others are held), for lane i.
 
@@ -240,15 +256,7 @@ def steady_lane(i, Y0, P, idx, ftol, maxit, out, status):
         if res < ftol:
             st = 0
             break
-        for b in range(m):
-            jb = idx[b]
-            hstep = 1e-7 * max(abs(y[jb]), 1e-3)
-            for j in range(ns):
-                yt[j] = y[j]
-            yt[jb] = y[jb] + hstep
-            rhs(yt, p, ft)
-            for a in range(m):
-                J[a, b] = (ft[idx[a]] - f[idx[a]]) / hstep
+        fd_jacobian(y, f, p, idx, yt, ft, J)
         ok = True
         for a in range(m):
             for b in range(m):
@@ -288,15 +296,7 @@ def steady_lane(i, Y0, P, idx, ftol, maxit, out, status):
             y[j] = yt[j]
             f[j] = ft[j]
     if st == 0:
-        for b in range(m):
-            jb = idx[b]
-            hstep = 1e-7 * max(abs(y[jb]), 1e-3)
-            for j in range(ns):
-                yt[j] = y[j]
-            yt[jb] = y[jb] + hstep
-            rhs(yt, p, ft)
-            for a in range(m):
-                J[a, b] = (ft[idx[a]] - f[idx[a]]) / hstep
+        fd_jacobian(y, f, p, idx, yt, ft, J)
         ev = np.linalg.eigvals(J.astype(np.complex128))
         for e in ev:
             if e.real > 1e-9:

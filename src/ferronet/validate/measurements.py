@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from ferronet.errors import FerronetError, Problem, UnknownNameError, ValidationError
 from ferronet.model.network import Model, load_model
 from ferronet.model.perturbation import PerturbationSyntaxError
 from ferronet.sim import simulate
+from ferronet.validate.casefile import read_case_list
 
 KINDS = ("value", "fold_change", "ec50")
 DEATH_READOUTS = ("ferroptosis", "viability")
@@ -276,27 +276,13 @@ def _interval(kind: str, value: float, spread: Any) -> tuple[float, float, str] 
 def load_measurements(path: str | Path, model: Model | None = None) -> list[Measurement]:
     """Read and validate a measurements file; every problem (schema and unknown names) is reported at once."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FerronetError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ValidationError(
-            [Problem(str(path), mark.line + 1 if mark else 0, "", f"not valid YAML: {exc}")]
-        ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("measurements"), list):
-        raise ValidationError([Problem(str(path), 1, "measurements", "expected a top-level list 'measurements:'")])
-    lines = _entry_lines(root)
+    entries, lines = read_case_list(path, "measurements")
     m = model or load_model()
     shared = shared_folder(path.parent)
     problems: list[Problem] = []
     out: list[Measurement] = []
     seen: set[str] = set()
-    for i, e in enumerate(data["measurements"]):
+    for i, e in enumerate(entries):
         line = lines[i] if i < len(lines) else 0
 
         def bad(key: str, msg: str, line: int = line) -> None:
@@ -423,15 +409,6 @@ def _check_names(m: Model, e: dict[str, Any], readout: str, kind: str, lists: di
             m.resolve_readout(readout)
         except UnknownNameError as exc:
             bad("readout", str(exc).replace("'; did you mean: ", "'; did you mean: viability, ", 1))
-
-
-def _entry_lines(root: Any) -> list[int]:
-    if root is None or not hasattr(root, "value"):
-        return []
-    for key, value in root.value:
-        if getattr(key, "value", None) == "measurements" and hasattr(value, "value"):
-            return [n.start_mark.line + 1 for n in value.value]
-    return []
 
 
 # ---- scoring ------------------------------------------------------------------------------------------------

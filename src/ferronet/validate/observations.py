@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from ferronet.errors import FerronetError, Problem, UnknownNameError, ValidationError
 from ferronet.model.network import Model, load_model
@@ -22,6 +21,7 @@ from ferronet.model.perturbation import PerturbationSyntaxError
 from ferronet.sim import DEFAULT_PROTOCOL, Protocol, get_simulator
 from ferronet.sim.conditions import Condition
 from ferronet.sim.protocol import MAX_HOURS
+from ferronet.validate.casefile import read_case_list
 
 TOLERANCE = 0.05
 EXPECT = ("increase", "decrease", "unchanged")
@@ -123,24 +123,11 @@ def _as_list(value: Any) -> list[str] | None:
 def load_observations(path: str | Path) -> list[Observation]:
     """Read and validate an observation file; every structural problem is reported at once."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FerronetError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        raise ValidationError([Problem(str(path), line, "", f"not valid YAML: {exc}")]) from None
-    if not isinstance(data, dict) or not isinstance(data.get("observations"), list):
-        raise ValidationError([Problem(str(path), 1, "observations", "expected a top-level list 'observations:'")])
-    lines = [n.start_mark.line + 1 for n in _observation_nodes(root)]
+    cases, lines = read_case_list(path, "observations")
     problems: list[Problem] = []
     out: list[Observation] = []
     seen: set[str] = set()
-    for i, case in enumerate(data["observations"]):
+    for i, case in enumerate(cases):
         line = lines[i] if i < len(lines) else 0
         if not isinstance(case, dict):
             problems.append(Problem(str(path), line, "", "each observation must be a mapping"))
@@ -183,15 +170,6 @@ def load_observations(path: str | Path) -> list[Observation]:
     if problems:
         raise ValidationError(problems)
     return out
-
-
-def _observation_nodes(root: Any) -> list[Any]:
-    if root is None or not hasattr(root, "value"):
-        return []
-    for key, value in root.value:
-        if getattr(key, "value", None) == "observations" and hasattr(value, "value"):
-            return list(value.value)
-    return []
 
 
 def check_observations(observations: list[Observation], model: Model | None = None) -> CheckReport:
