@@ -43,4 +43,4 @@ def test_wheel_installs_and_runs_offline_in_a_clean_venv(tmp_path):
     assert f"ferronet, version {ferronet.__version__}" in r.stdout
     assert "wheel check passed" in r.stdout
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "Ranked strategies" in page and "https://pubmed.ncbi.nlm.nih.gov/" in page
+    assert "Ranked moves" in page and "https://pubmed.ncbi.nlm.nih.gov/" in page
