@@ -19,24 +19,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ferronet.kb.schema import TABLES
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src/ferronet/data/kb/references.tsv"
 IDS = ROOT / "tools/reference_ids.tsv"
-COLUMNS = (
-    "ref_id",
-    "seed",
-    "number",
-    "citation",
-    "authors",
-    "title",
-    "journal",
-    "year",
-    "pmid",
-    "doi",
-    "pmcid",
-    "aliases",
-    "verified_by",
-)
+COLUMNS = TABLES["references"].columns  # the schema the loader checks
 
 #: title start (lower case) -> PMID, checked by hand before this tool used the search tool (one title each,
 #: so that two papers of one first author, year and journal cannot share a PMID).

@@ -25,9 +25,7 @@ Layout (built from ``../shared`` at run time, never committed):
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +37,7 @@ import yaml
 
 from ferronet.calibrate import data
 from ferronet.errors import FerronetError
+from ferronet.io.atomic import atomic_write
 from ferronet.io.sbml import to_sbml
 from ferronet.model.network import Model, ident, load_model
 from ferronet.profile.personalise import MUTATION_LEVELS, NRF2_FOOTPRINT, PERSONALISED
@@ -430,17 +429,6 @@ def _is_rule_gene(pid: str, expr_genes: list[str], mut_genes: list[str]) -> bool
     return pid in {f"g_{ident(g)}" for g in [*expr_genes, *mut_genes]}
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_problem(
     out_dir: Path, small: bool = False, n_doses: int = 8, seed: int = 0, model: Model | None = None
 ) -> ProblemSummary:
@@ -455,10 +443,10 @@ def write_problem(
         "observables": "observables.tsv",
         "parameters": "parameters.tsv",
     }
-    _atomic_write(out_dir / files["model"], sbml)
+    atomic_write(out_dir / files["model"], sbml)
     for name in ("conditions", "measurements", "observables", "parameters"):
         frame = tables[name]
-        _atomic_write(out_dir / files[name], frame.to_csv(sep="\t", index=name == "conditions"))
+        atomic_write(out_dir / files[name], frame.to_csv(sep="\t", index=name == "conditions"))
     config = {
         "format_version": 1,
         "parameter_file": files["parameters"],
@@ -472,7 +460,7 @@ def write_problem(
         ],
     }
     yaml_path = out_dir / "problem.yaml"
-    _atomic_write(yaml_path, yaml.safe_dump(config, sort_keys=False))
+    atomic_write(yaml_path, yaml.safe_dump(config, sort_keys=False))
     return ProblemSummary(
         yaml_path=yaml_path,
         n_lines=counts.pop("lines"),

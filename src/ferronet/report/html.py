@@ -5,14 +5,13 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import html
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from ferronet import __version__
+from ferronet.io.atomic import atomic_write
 from ferronet.kb.base import KnowledgeBase, load_kb
 from ferronet.kb.cite import format_reference
 from ferronet.kb.objects import Reference
@@ -178,16 +177,4 @@ therapy's targets and the top five moves to ferroptosis, one column per axis.</p
 <table><tr><th>agent</th><th>axis</th><th>cancer</th><th>mechanism</th><th>refs</th></tr>{doc_rows}</table>
 <h2>References</h2><ol>{ref_list}</ol>
 </body></html>"""
-    return _write_atomic(Path(out), page)
-
-
-def _write_atomic(path: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=".report-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(Path(out), page, "report")

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ferronet.io.atomic import atomic_write
 from ferronet.model.network import Model
 
 STATUS = {
@@ -401,10 +402,7 @@ def load_kernel(model: Model, dynamic: list[Any], used: list[str]) -> Kernel:
     if name not in _LOADED:
         path = _cache_dir() / f"{name}.py"
         if not path.exists() or path.read_text(encoding="utf-8") != source:
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(source)
-            os.replace(tmp, path)
+            atomic_write(path, source, "compiled model kernel")
         spec = importlib.util.spec_from_file_location(name, path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
