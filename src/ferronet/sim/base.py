@@ -72,6 +72,7 @@ class Simulator(ABC):
         self._equilibria: dict[tuple[Lane, float], tuple[np.ndarray, int]] = {}
         self._y_default: np.ndarray | None = None
         self._basal: dict[str, float] | None = None
+        self._last_context: tuple[list[dict[str, float]], dict[str, Any]] | None = None
 
     # ---- primitives each engine implements ---------------------------------------------------------
     @abstractmethod
@@ -91,7 +92,17 @@ class Simulator(ABC):
         return [s for s in self.model.species_ids if s not in consumed]
 
     def context(self, values: list[dict[str, float]]) -> dict[str, Any]:
-        """Parameter dict for lanes: every default, arrays where the lanes differ, parameter-only rules evaluated."""
+        """Parameter dict for lanes: every default, arrays where the lanes differ, parameter-only rules evaluated.
+
+        The last lane list's context is kept, so integrating and then reading out the same lanes builds it once.
+        """
+        if self._last_context is not None and self._last_context[0] is values:
+            return self._last_context[1]
+        ctx = self._context(values)
+        self._last_context = (values, ctx)
+        return ctx
+
+    def _context(self, values: list[dict[str, float]]) -> dict[str, Any]:
         n = len(values)
         c: dict[str, Any] = dict(self.defaults)
         keys = sorted({k for v in values for k in v})
@@ -195,7 +206,7 @@ class Simulator(ABC):
         times = np.array(protocol.output_times())
         states = np.empty((len(times), len(self.model.species_ids), len(lanes)))  # every time is filled below
         status = np.zeros(len(lanes), dtype=int)
-        y = y0
+        y, seg_lanes = y0, lanes
         for start, end, removed in protocol.segments():
             seg_lanes = [self._washed(v, removed) for v in lanes] if removed is None or removed else lanes
             inside = (times >= start) & (times <= end)
@@ -206,11 +217,9 @@ class Simulator(ABC):
                 states[hit] = out[j]
             status = np.where(status == 0, st, status)
             y = out[-1]
-            if progress:
-                progress(0)
         if progress:
             progress(len(conds))
-        ctx = self.context(lanes)
+        ctx = self.context(seg_lanes)  # the medium of the last segment (after any washout): what is read out
         per_cond = [self._condition_status(status[i * k : (i + 1) * k], eq_status[i * k : (i + 1) * k],
                                            protocol.pre_hours) for i in range(len(conds))]  # fmt: skip
         prov = self.provenance(protocol, time.perf_counter() - started)

@@ -22,7 +22,7 @@ from ferronet.sim.result import Result
 
 T_PRE = 96.0
 T_END = 24.0
-#: lanes per compiled call (progress is reported between calls)
+#: lanes per compiled call (bounds the kernel's working arrays)
 BLOCK = 4096
 
 
@@ -46,10 +46,10 @@ class BatchSimulator(Simulator):
     ) -> tuple[np.ndarray, np.ndarray]:
         out = np.empty((len(t_out), y0.shape[0], y0.shape[1]))
         status = np.zeros(y0.shape[1], dtype=int)
+        P_all = self._matrix(values)
         for s in range(0, y0.shape[1], BLOCK):
             sl = slice(s, s + BLOCK)
-            P = self._matrix(values[sl])
-            o, st, _ = self.kernel.integrate(y0[:, sl], P, t_out, self.tol.rtol, self.tol.atol, self.tol.h0,
+            o, st, _ = self.kernel.integrate(y0[:, sl], P_all[sl], t_out, self.tol.rtol, self.tol.atol, self.tol.h0,
                                              self.tol.max_steps)  # fmt: skip
             out[:, :, sl], status[sl] = o, st
         return out, status
