@@ -1,14 +1,19 @@
 """Out-of-fold validation on CTRPv2 (ML210, ML162, CIL56) beside baselines, all under the SAME folds.
 
-Usage: ``uv run python benchmarks/bench_predict_ctrp.py [--drugs ML210,ML162,CIL56] [--limit N] [--no-ferronet]``
+Usage: ``uv run python benchmarks/bench_predict_ctrp.py [--drugs ML210,ML162,CIL56] [--limit N] [--no-ferronet]
+[--no-fit] [--fit-lines 80] [--max-evals 100]``
 
 Folds: 5 folds by cell line (seed 0, stratified by tissue; :func:`ferronet.calibrate.folds.line_splits`) over
 every line with GDSC expression and a CTRPv2 AUC; each drug uses the lines of those folds it has. The table is
 the pooled out-of-fold Spearman between each score and the measured AUC (mean fitted viability; higher = more
 resistant), with the mean of the 5 per-fold values in brackets. Rows:
 
-- ``ferronet``: ``ferronet.profile.predict`` (no axis explanations). It uses no response data; its cohort
-  normalisation sees the expression of all lines (labels never), computed once and looked up per fold.
+- ``ferronet (calibrated, OOF)``: ``ferronet.calibrate.crossval.cross_validate`` under the SAME folds: in each
+  fold the global parameters are fitted (``ferronet fit``'s objective: CTRPv2 ML210 + ML162 curves of at most
+  ``--fit-lines`` training lines, breast-panel RSL3 + FIN56, GSH points, lethal facts) and the test lines are
+  simulated with the fold's parameters; score = mean simulated viability over the line's measured doses.
+- ``ferronet``: ``ferronet.profile.predict`` (no axis explanations) with the shipped parameters. It uses no
+  response data; each line is normalised against the shipped GDSC reference, computed once, looked up per fold.
   Drugs without a mechanism in the compound library (CIL56) print n/a. Predictions are cached in ``out/cache``
   (keyed by model version and inputs): the current engine needs ~6 min per drug on a loaded 2-core machine.
 - NQO1 / AIFM2 mRNA, NRF2-target score (mean z of the NRF2 footprint, standardised on the training lines),
@@ -33,6 +38,7 @@ import pandas as pd
 
 import ferronet
 from ferronet.calibrate import data
+from ferronet.calibrate.crossval import cross_validate
 from ferronet.calibrate.evaluate import (
     OutOfFold,
     Scorer,
@@ -45,6 +51,7 @@ from ferronet.calibrate.evaluate import (
     ridge_scorer,
 )
 from ferronet.calibrate.folds import line_splits
+from ferronet.calibrate.objective import default_data
 from ferronet.calibrate.petab_problem import compound_ids
 from ferronet.model import load_model
 from ferronet.profile.personalise import NRF2_FOOTPRINT, predict
@@ -89,12 +96,24 @@ def ferronet_scorer(drug: str, lines: list[str], cl: data.CellLineData, model_ve
     return score
 
 
+def lookup_scorer(values: pd.Series) -> Scorer:
+    """Out-of-fold values computed beforehand under the same folds, looked up per test fold."""
+
+    def score(train: Sequence[str], test: Sequence[str]) -> pd.Series:
+        return values.reindex(list(test))
+
+    return score
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--drugs", default="ML210,ML162,CIL56")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N lines (quick look)")
     ap.add_argument("--no-ferronet", action="store_true", help="baselines only")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-fit", action="store_true", help="skip the cross-validated calibration row")
+    ap.add_argument("--fit-lines", type=int, default=80, help="training lines each fold's fit sees")
+    ap.add_argument("--max-evals", type=int, default=100, help="model evaluations per fold's fit")
     args = ap.parse_args()
     drugs = [d.strip().upper() for d in args.drugs.split(",") if d.strip()]
     t0 = time.perf_counter()
@@ -112,6 +131,21 @@ def main() -> None:
     )
     model = load_model()
     in_model = compound_ids(model, drugs)
+    oof = None
+    if not args.no_fit:
+        t1 = time.perf_counter()
+        fitted_drugs = [d for d in ("ML210", "ML162") if d in drugs]
+        fit_data = default_data(ctrp=fitted_drugs, breast=("RSL3", "FIN56"), lines=None)
+        cv = cross_validate(
+            model, fit_data, splits, fit_lines=args.fit_lines, max_evals=args.max_evals, seed=args.seed, progress=True
+        )
+        oof = cv.oof[cv.oof["source"] == "CTRPv2"].set_index(["drug", "line"])["predicted_auc"]
+        print(
+            f"  [calibrated: {len(splits)} fold fits, {sum(f.n_evaluations for f in cv.fits)} evaluations in "
+            f"{time.perf_counter() - t1:.0f} s; median OOF curve RMSE "
+            + ", ".join(f"{d} {v:.3f}" for (_, d), v in cv.median_rmse().items())
+            + "]"
+        )
     table: dict[str, dict[str, OutOfFold | None]] = {}
     counts = {}
     for drug in drugs:
@@ -119,6 +153,9 @@ def main() -> None:
         counts[drug] = len(y)
         have = list(y.index)
         scorers: dict[str, Scorer | None] = {
+            "ferronet (calibrated, OOF)": None
+            if oof is None or drug not in set(oof.index.get_level_values(0))
+            else lookup_scorer(oof.loc[drug]),
             "ferronet (predict)": None
             if args.no_ferronet or drug not in in_model
             else ferronet_scorer(drug, have, cl, model.version),

@@ -28,6 +28,7 @@ LAZY = {
     "recommend": "ferronet.cli.screen_commands:recommend_cmd",
     "report": "ferronet.cli.screen_commands:report_cmd",
     "predict": "ferronet.cli.profile_commands:predict_cmd",
+    "fit": "ferronet.cli.fit_commands:fit_cmd",
     "profile": "ferronet.cli.profile_commands:profile_group",
 }
 

@@ -119,7 +119,8 @@ def personalise(
     centred = x - x.median(axis=0)
     sd = x.std(axis=0, ddof=0).replace(0, 1.0).fillna(1.0)
     z = centred / sd if len(x) >= 3 else centred  # single samples: values taken as log-scale deviations
-    levels = np.exp(p["beta_expr"] * z)
+    gains = np.array([p.get(f"gain_{g}", 1.0) for g in genes])  # per-gene gains (calibrated by ferronet fit)
+    levels = np.exp(p["beta_expr"] * z * gains)
     table = levels.clip(p["level_floor"], p["level_cap"])
     footprint = [g for g in NRF2_FOOTPRINT if g in expression.columns]
     if len(footprint) >= 5 and len(x) >= 3:

@@ -1,0 +1,282 @@
+"""MAP estimation of global parameters: measured data + log-normal priors, by Levenberg-Marquardt or CMA-ES.
+
+The objective is ``0.5 * sum(r ** 2)`` over the weighted data residuals of :mod:`ferronet.calibrate.objective`
+plus one prior residual per estimated parameter, ``(ln x - ln x0) / sigma``, with ``sigma`` from the parameter's
+status (:data:`ferronet.calibrate.petab_problem.PRIOR_SIGMA`: measured tight, assumed wide). Parameters are
+estimated in log space within their bounds. Methods (a registry, like decoupler's):
+
+- ``lm``: trust-region reflective least squares (``scipy.optimize.least_squares``) with a finite-difference
+  Jacobian; the Jacobian at the optimum gives the Fisher information (Laplace approximation) used for intervals,
+  identifiability and the ensemble.
+- ``cma``: CMA-ES (Hansen's ``cma``) for rugged objectives; the Jacobian is computed once at its optimum.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import least_squares
+from tqdm.auto import tqdm
+
+from ferronet.calibrate.objective import FitData, Simulated, residuals, simulate
+from ferronet.calibrate.petab_problem import PRIOR_SIGMA
+from ferronet.errors import FerronetError, UnknownNameError
+from ferronet.model.network import Model
+from ferronet.names import suggest
+
+#: the globally estimated parameters by default: death readout and population spread; personalisation gains of
+#: the genes the seeds name for GPX4-inhibitor resistance (FSP1/AIFM2 and NQO1: 004, FSP1-CoQ10; SLC7A11: 002/004,
+#: system xc- - GSH - GPX4; ACSL4: 004, lipid remodelling; GPX4 mRNA is not in the GDSC table); the NRF2 footprint
+#: gain; the GSH affinity of GPX4; the cellular potencies of the four fitted compounds
+DEFAULT_ESTIMATED = (
+    "theta_death",
+    "sigma_death",
+    "sigma_cap",
+    "K_gsh",
+    "beta_expr",
+    "beta_nrf2",
+    "gain_AIFM2",
+    "gain_NQO1",
+    "gain_SLC7A11",
+    "gain_ACSL4",
+    "ic50_ML210_GPX4",
+    "ic50_ML162_GPX4",
+    "ic50_RSL3_GPX4",
+    "ic50_FIN56_GPX4",
+)
+#: log-range either side of the nominal value searched when a parameter has no bounds of its own
+LOG_RANGE = math.log(30.0)
+#: a prior SD for gains of the personalisation map (assumed: within x/÷2 of the shared gain unless data say more)
+GAIN_PRIOR_SIGMA = 0.7
+#: finite-difference step in log space (the engine integrates at rtol 1e-4; smaller steps see its noise)
+DIFF_STEP = 0.03
+
+
+@dataclass(frozen=True)
+class Estimated:
+    """One estimated parameter: nominal (prior median), prior SD in ln units, log bounds."""
+
+    name: str
+    nominal: float
+    prior_sigma: float
+    status: str
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        c = math.log(self.nominal)
+        return c - LOG_RANGE, c + LOG_RANGE
+
+
+def estimated_parameters(model: Model, names: Sequence[str] = DEFAULT_ESTIMATED) -> list[Estimated]:
+    """The parameters to estimate with their priors (status decides the prior width)."""
+    out = []
+    for n in names:
+        if n not in model.parameters:
+            raise UnknownNameError("parameter", n, suggest(n, list(model.parameters)))
+        p = model.parameters[n]
+        if not (math.isfinite(p.value) and p.value > 0):
+            raise FerronetError(f"parameter {n} = {p.value!r}: only positive parameters can be estimated (log scale)")
+        sigma = GAIN_PRIOR_SIGMA if n.startswith("gain_") else PRIOR_SIGMA.get(p.status or "assumed", 1.5)
+        out.append(Estimated(n, p.value, sigma, p.status or "assumed"))
+    return out
+
+
+@dataclass
+class FitResult:
+    """The MAP estimate and what the optimiser saw."""
+
+    method: str
+    parameters: list[Estimated]
+    values: dict[str, float]
+    cost: float  # 0.5 * sum of squared weighted residuals (data + prior) at the optimum
+    data_cost: float
+    n_evaluations: int
+    seconds: float
+    jacobian: np.ndarray  # d residual / d ln x at the optimum (data + prior rows)
+    starts: list[dict[str, float]] = field(default_factory=list)  # optimum of each start (cost, values)
+    history: list[float] = field(default_factory=list)
+
+    @property
+    def log_values(self) -> np.ndarray:
+        return np.log([self.values[p.name] for p in self.parameters])
+
+    def covariance(self) -> np.ndarray:
+        """Laplace approximation: inverse Fisher information (J^T J) in ln units (pseudo-inverse if singular)."""
+        jtj = self.jacobian.T @ self.jacobian
+        return np.asarray(np.linalg.pinv(jtj, rcond=1e-10))
+
+    def intervals(self, z: float = 1.96) -> dict[str, tuple[float, float, float]]:
+        """name -> (lower, upper, posterior SD / prior SD): SD ratio near 1 = the data say little (not identifiable)."""
+        sd = np.sqrt(np.clip(np.diag(self.covariance()), 0.0, None))
+        out = {}
+        for p, x, s in zip(self.parameters, self.log_values, sd, strict=True):
+            out[p.name] = (math.exp(x - z * s), math.exp(x + z * s), float(s / p.prior_sigma))
+        return out
+
+
+class BudgetExhausted(Exception):
+    """Raised inside an optimiser when the evaluation budget is used up (the best point so far is kept)."""
+
+
+class Objective:
+    """Residuals of a parameter vector (ln units) for one model and data set; counts evaluations."""
+
+    def __init__(
+        self,
+        model: Model,
+        fit_data: FitData,
+        parameters: list[Estimated],
+        progress: bool = False,
+        scheduler: str | None = None,
+    ) -> None:
+        self.model, self.data, self.parameters, self.scheduler = model, fit_data, parameters, scheduler
+        self.x0 = np.log([p.nominal for p in parameters])
+        self.sigma = np.array([p.prior_sigma for p in parameters])
+        self.n_evaluations = 0
+        self.history: list[float] = []
+        self.bar = tqdm(desc="fit", unit="eval", disable=not progress, mininterval=2.0)
+        self._last: tuple[bytes, np.ndarray, Simulated] | None = None
+        self.budget: int | None = None
+        self.best: tuple[float, np.ndarray] | None = None
+
+    def model_at(self, x: np.ndarray, source: str = "fit in progress") -> Model:
+        return self.model.with_parameters(
+            {p.name: float(math.exp(v)) for p, v in zip(self.parameters, x, strict=True)}, source
+        )
+
+    def simulate(self, x: np.ndarray) -> Simulated:
+        key = np.asarray(x, dtype=float).tobytes()
+        if self._last is not None and self._last[0] == key:
+            return self._last[2]
+        sim = simulate(self.model_at(x), self.data, scheduler=self.scheduler)
+        self._last = (key, np.array(x), sim)
+        return sim
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if self.budget is not None and self.n_evaluations >= self.budget:
+            raise BudgetExhausted
+        sim = self.simulate(x)
+        r = np.concatenate([residuals(self.data, sim), (np.asarray(x) - self.x0) / self.sigma])
+        self.n_evaluations += 1
+        cost = 0.5 * float(r @ r)
+        self.history.append(cost)
+        if self.best is None or cost < self.best[0]:
+            self.best = (cost, np.array(x, dtype=float))
+        self.bar.update(1)
+        self.bar.set_postfix(cost=f"{cost:.1f}", best=f"{min(self.history):.1f}")
+        return r
+
+    def data_cost(self, x: np.ndarray) -> float:
+        r = residuals(self.data, self.simulate(x))
+        return 0.5 * float(r @ r)
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        """Forward differences in ln units, step :data:`DIFF_STEP`."""
+        r0 = self(x)
+        cols = []
+        for j in range(len(x)):
+            xj = np.array(x, dtype=float)
+            xj[j] += DIFF_STEP
+            cols.append((self(xj) - r0) / DIFF_STEP)
+        return np.stack(cols, axis=1)
+
+
+Method = Callable[[Objective, np.ndarray, int, int], np.ndarray]
+
+
+def _lm(obj: Objective, start: np.ndarray, max_evals: int, seed: int) -> np.ndarray:
+    lo = np.array([p.bounds[0] for p in obj.parameters])
+    hi = np.array([p.bounds[1] for p in obj.parameters])
+    res = least_squares(
+        obj, np.clip(start, lo + 1e-9, hi - 1e-9), bounds=(lo, hi), method="trf", diff_step=DIFF_STEP,
+        x_scale=1.0, max_nfev=max_evals, xtol=1e-3, ftol=1e-4,
+    )  # fmt: skip
+    return np.asarray(res.x)
+
+
+def _cma(obj: Objective, start: np.ndarray, max_evals: int, seed: int) -> np.ndarray:
+    import cma
+
+    lo = [p.bounds[0] for p in obj.parameters]
+    hi = [p.bounds[1] for p in obj.parameters]
+    es = cma.CMAEvolutionStrategy(
+        list(start), 0.3, {"bounds": [lo, hi], "seed": seed + 1, "maxfevals": max_evals, "verbose": -9}
+    )
+    while not es.stop():
+        xs = es.ask()
+        es.tell(xs, [0.5 * float(r @ r) for r in (obj(np.asarray(x)) for x in xs)])
+    return np.asarray(es.result.xbest)
+
+
+METHODS: dict[str, Method] = {"lm": _lm, "cma": _cma}
+
+
+def fit(
+    model: Model,
+    fit_data: FitData,
+    names: Sequence[str] = DEFAULT_ESTIMATED,
+    method: str = "lm",
+    starts: int = 1,
+    seed: int = 0,
+    max_evals: int = 200,
+    progress: bool = True,
+    scheduler: str | None = None,
+) -> FitResult:
+    """MAP estimate of ``names`` on ``fit_data``; ``starts`` > 1 adds starts drawn from the prior (seeded)."""
+    if method not in METHODS:
+        raise FerronetError(f"unknown fit method '{method}'; known: {', '.join(METHODS)}")
+    if starts < 1 or max_evals < 2:
+        raise FerronetError("starts must be >= 1 and max_evals >= 2")
+    params = estimated_parameters(model, names)
+    obj = Objective(model, fit_data, params, progress, scheduler)
+    rng = np.random.default_rng(seed)
+    t0 = time.perf_counter()
+    best: tuple[float, np.ndarray] | None = None
+    summary = []
+    for k in range(starts):
+        start = obj.x0 if k == 0 else obj.x0 + rng.normal(0.0, 1.0, len(params)) * np.minimum(obj.sigma, 1.0)
+        obj.budget, obj.best = obj.n_evaluations + max_evals, None
+        try:
+            x = METHODS[method](obj, start, max_evals, seed + k)
+        except BudgetExhausted:
+            assert obj.best is not None
+            x = obj.best[1]
+        obj.budget = None
+        r = obj(x)
+        cost = 0.5 * float(r @ r)
+        summary.append(
+            {"start": float(k), "cost": cost, **{p.name: math.exp(v) for p, v in zip(params, x, strict=True)}}
+        )
+        if best is None or cost < best[0]:
+            best = (cost, x)
+    assert best is not None
+    x = best[1]
+    jac = obj.jacobian(x)
+    obj.bar.close()
+    return FitResult(
+        method=method,
+        parameters=params,
+        values={p.name: float(math.exp(v)) for p, v in zip(params, x, strict=True)},
+        cost=best[0],
+        data_cost=obj.data_cost(x),
+        n_evaluations=obj.n_evaluations,
+        seconds=time.perf_counter() - t0,
+        jacobian=jac,
+        starts=summary,
+        history=list(obj.history),
+    )
+
+
+def ensemble(result: FitResult, n: int = 20, seed: int = 0) -> list[dict[str, float]]:
+    """``n`` parameter sets drawn from the Laplace approximation (multivariate normal in ln units, within bounds)."""
+    rng = np.random.default_rng(seed)
+    cov = result.covariance()
+    draws = rng.multivariate_normal(result.log_values, cov, size=n, method="eigh")
+    lo = np.array([p.bounds[0] for p in result.parameters])
+    hi = np.array([p.bounds[1] for p in result.parameters])
+    draws = np.clip(draws, lo, hi)
+    return [{p.name: float(math.exp(v)) for p, v in zip(result.parameters, row, strict=True)} for row in draws]
