@@ -116,11 +116,18 @@ def test_scale_warnings():
         personalise(raw_log2)  # too few genes to standardise: log2 values are not z-scores
 
 
-def test_unknown_normalisation_is_an_error():
+def test_unusable_input_is_an_error():
     from ferronet.errors import FerronetError
 
     with pytest.raises(FerronetError, match="reference, cohort, none"):
         personalise(pd.DataFrame({"AIFM2": [0.0]}, index=["a"]), normalise="zscore")
+    with pytest.raises(FerronetError, match="must be finite"):
+        personalise(pd.DataFrame({"AIFM2": [np.inf]}, index=["a"]))
+    gpx4_only = pd.DataFrame({"GPX4": [1.0, 2.0, 3.0]}, index=["a", "b", "c"])
+    with pytest.raises(FerronetError, match="no usable model gene"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        personalise(gpx4_only)  # GDSC has no GPX4: nothing to score against
+    assert _levels(gpx4_only, normalise="cohort").loc["c", "GPX4"] > 1.0
 
 
 # ---- per-gene gains -----------------------------------------------------------------------------------------

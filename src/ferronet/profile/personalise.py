@@ -217,6 +217,9 @@ def personalise(
             + ", ".join(PERSONALISED[:8])
             + " (are genes in the columns and samples in the rows?)"
         )
+    numeric = expression.select_dtypes("number")
+    if numeric.shape[1] < expression.shape[1] or np.isinf(numeric.to_numpy(dtype=float)).any():
+        raise FerronetError("expression values must be finite numbers (NaN marks a missing value)")
     z, fz, missing = expression_scores(expression, normalise)
     if missing:
         _warn(
@@ -235,6 +238,11 @@ def personalise(
         table["NFE2L2"] = np.exp(p["beta_nrf2"] * fz).clip(lo, hi).fillna(1.0)
         genes = [*genes, "NFE2L2 (target footprint)"]
     used_prot, n_missing = _apply_proteins(table, expression, proteins, p, normalise)
+    if not genes and not used_prot:
+        raise FerronetError(
+            "no usable model gene: the model genes of the table have no reference (GDSC did not measure them); "
+            "use normalise='cohort' to score them relative to your samples"
+        )
     used_mut: list[str] = []
     if mutations is not None:
         mut = mutations.reindex(expression.index).fillna(0)
