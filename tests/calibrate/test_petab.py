@@ -97,7 +97,9 @@ def test_rules_reproduce_personalise(problem, shared, monkeypatch):
     cl = data.cell_line_data(keys)
     m = load_model()
     p = {k: v.value for k, v in m.parameters.items()}
-    ref = pd.DataFrame(personalise(cl.expression, cl.mutations.fillna(0), cl.proteins, m).levels, index=keys)
+    ref = pd.DataFrame(
+        personalise(cl.expression, cl.mutations.fillna(0), cl.proteins, m, normalise="cohort").levels, index=keys
+    )  # the PEtab rules use cohort z-scores
     for gene in ("SLC7A11", "NQO1", "NFE2L2", "KEAP1"):
         beta = p["beta_nrf2"] if gene == "NFE2L2" else p["beta_expr"]
         z = pre[f"mrna_z_{gene}"].to_numpy() if f"mrna_z_{gene}" in pre else np.zeros(len(pre))

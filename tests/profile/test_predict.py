@@ -58,9 +58,10 @@ def test_keap1_mutation_raises_resistance():
 
 
 def test_proteins_override_mrna():
+    """Within-cohort normalisation (the earlier default): proteins as given, mRNA centred on the table."""
     expr = pd.DataFrame({"AIFM2": [0.0, 0.0, 0.0]}, index=["a", "b", "c"])
     prot = pd.DataFrame({"AIFM2": [2.0, -2.0, float("nan")]}, index=["a", "b", "c"])
-    p = personalise(expr, proteins=prot)
+    p = personalise(expr, proteins=prot, normalise="cohort")
     assert p.levels[0]["AIFM2"] == pytest.approx(4.0) and p.levels[1]["AIFM2"] == pytest.approx(0.25)
     assert p.levels[2]["AIFM2"] == pytest.approx(1.0)
 

@@ -22,9 +22,21 @@ def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
 @click.option("--drug", required=True, help="Compound (e.g. ML210, erastin, RSL3).")
 @click.option("--expression", required=True, type=click.Path(), help="Samples x genes (CSV/TSV[.gz] or .h5ad).")
 @click.option("--mutations", type=click.Path(), help="Samples x genes, 0/1 (KEAP1, NFE2L2, TP53, PTEN, KRAS, CUL3).")
-@click.option("--proteins", type=click.Path(), help="Samples x proteins, log2 relative abundance.")
+@click.option("--proteins", type=click.Path(), help="Samples x proteins, log2 relative abundance (gaps: mRNA is used).")
 @click.option("--cell", default=None, help="Base cell profile (default: the default cancer cell).")
 @click.option("--no-axes", is_flag=True, help="Skip the per-axis explanation columns (6x faster).")
+@click.option(
+    "--normalise",
+    type=click.Choice(["reference", "cohort", "none"]),
+    default="reference",
+    show_default=True,
+    help="z-scores against the shipped GDSC reference, across this table's samples, or values already z-scores.",
+)
+@click.option(
+    "--ensemble",
+    type=click.Path(),
+    help="YAML parameter ensemble {fit_id, parameter_sets}: adds score_lo/score_hi (5th-95th percentile), n_sets.",
+)
 @out_option("--out", help="Output table (.tsv default; .csv or .json by suffix); default stdout.")
 @click.option("--scheduler", callback=scheduler_checked, help="Dask scheduler address (default: this process).")
 @click.option(
@@ -32,14 +44,18 @@ def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
     metavar="COLUMN",
     help=".h5ad only: the var column holding gene symbols (default: var_names; Ensembl ids are mapped).",
 )
-def predict_cmd(drug, expression, mutations, proteins, cell, no_axes, out, scheduler, var_symbols) -> None:
+def predict_cmd(
+    drug, expression, mutations, proteins, cell, no_axes, normalise, ensemble, out, scheduler, var_symbols
+) -> None:
     """Predict each sample's resistance to a drug from its profile (score: mean viability; higher = more resistant)."""
+    from ferronet.profile.ensemble import load_ensemble
     from ferronet.profile.io import read_samples
     from ferronet.profile.personalise import predict
 
     expr = read_samples(expression, "expression", var_symbols=var_symbols)
     muts = read_samples(mutations, "mutations", binary=True) if mutations else None
-    prot = read_samples(proteins, "proteins") if proteins else None
+    prot = read_samples(proteins, "proteins", allow_missing=True) if proteins else None
+    sets = load_ensemble(ensemble)[1] if ensemble else None
     for name, frame in (("mutations", muts), ("proteins", prot)):
         if frame is not None:
             unknown = [s for s in frame.index if s not in expr.index]
@@ -51,7 +67,10 @@ def predict_cmd(drug, expression, mutations, proteins, cell, no_axes, out, sched
                 )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        table = predict(drug, expr, muts, prot, cell=cell, axes=not no_axes, scheduler=scheduler)
+        table = predict(
+            drug, expr, muts, prot, cell=cell, axes=not no_axes, scheduler=scheduler, normalise=normalise,
+            ensemble=sets,
+        )  # fmt: skip
     _echo_warnings(caught)
     _write_table(table, out)
 

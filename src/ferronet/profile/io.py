@@ -36,6 +36,8 @@ class Limits:
 
 NO_LIMITS = Limits()
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+#: cells read as missing values where a table may have gaps (proteins)
+MISSING = frozenset({"", "NA", "NAN", "N/A", "NULL", "NONE"})
 EXPECTED = "a samples x genes table: CSV/TSV text (optionally gzipped) or .h5ad"
 
 
@@ -82,7 +84,9 @@ def _open_text(path: Path, limits: Limits = NO_LIMITS) -> str:
         return raw.decode("latin-1")  # legacy spreadsheets; gene symbols are ASCII either way
 
 
-def _read_h5ad(path: Path, limits: Limits = NO_LIMITS, var_symbols: str | None = None) -> pd.DataFrame:
+def _read_h5ad(
+    path: Path, limits: Limits = NO_LIMITS, var_symbols: str | None = None, allow_missing: bool = False
+) -> pd.DataFrame:
     try:
         import anndata
     except ImportError:  # pragma: no cover - optional dependency
@@ -106,7 +110,7 @@ def _read_h5ad(path: Path, limits: Limits = NO_LIMITS, var_symbols: str | None =
         raise FerronetError(
             f"{path.name}: not a readable .h5ad file ({type(exc).__name__}: {str(exc)[:160]})"
         ) from None
-    return anndata_frame(ad, var_symbols, path.name)
+    return anndata_frame(ad, var_symbols, path.name, allow_missing)
 
 
 def _check_shape(name: str, n_rows: int, n_cols: int, limits: Limits) -> None:
@@ -127,7 +131,9 @@ def ensembl_to_symbol() -> dict[str, str]:
     return {ens: sym for _, sym, ens in rows if ens}
 
 
-def anndata_frame(adata: Any, var_symbols: str | None = None, name: str = "AnnData") -> pd.DataFrame:
+def anndata_frame(
+    adata: Any, var_symbols: str | None = None, name: str = "AnnData", allow_missing: bool = False
+) -> pd.DataFrame:
     """A samples x genes frame from an AnnData object (scanpy layout: cells/samples = obs, genes = var).
 
     Gene symbols come from ``adata.var[var_symbols]`` when given (e.g. ``"gene_symbols"``), else from
@@ -162,7 +168,7 @@ def anndata_frame(adata: Any, var_symbols: str | None = None, name: str = "AnnDa
         n = int(frame.columns.duplicated().sum())
         warnings.warn(f"{name}: {n} column(s) repeat a gene symbol; repeated columns are averaged", stacklevel=2)
         frame = frame.T.groupby(level=0, sort=False).mean().T
-    _check_frame(name, frame)
+    _check_frame(name, frame, allow_missing)
     return frame
 
 
@@ -216,10 +222,13 @@ def read_samples(
     binary: bool = False,
     limits: Limits = NO_LIMITS,
     var_symbols: str | None = None,
+    allow_missing: bool = False,
 ) -> pd.DataFrame:
     """A samples x genes table of numbers. ``binary`` requires 0/1 values (mutations).
 
-    ``.h5ad`` files are read with :func:`anndata_frame` (``var_symbols``: the var column holding symbols).
+    ``allow_missing`` (proteins): empty cells and ``NA``/``NaN`` are kept as missing values (NaN) instead of
+    being refused; text and infinite values are still errors. ``.h5ad`` files are read with
+    :func:`anndata_frame` (``var_symbols``: the var column holding symbols).
     """
     path = Path(path)
     if not path.exists():
@@ -227,7 +236,7 @@ def read_samples(
     if path.is_dir():
         raise FerronetError(f"{kind} file {path} is a folder; expected {EXPECTED}")
     if path.suffix == ".h5ad":
-        return _read_h5ad(path, limits, var_symbols)
+        return _read_h5ad(path, limits, var_symbols, allow_missing)
     if var_symbols is not None:
         raise FerronetError(f"{path.name}: --var-symbols applies to .h5ad files only")
     text = _open_text(path, limits)
@@ -266,6 +275,8 @@ def read_samples(
         samples.append(sid)
         bad = []
         for j, cell in enumerate(row[1:]):
+            if allow_missing and cell.strip().upper() in MISSING:
+                continue  # stays NaN
             try:
                 v = float(cell)
             except ValueError:
@@ -285,11 +296,13 @@ def read_samples(
     return pd.DataFrame(values[: len(samples)], index=samples, columns=genes)
 
 
-def _check_frame(fname: str, frame: pd.DataFrame) -> None:
-    """Duplicated genes or samples and non-finite values of an already-parsed table, all reported together."""
+def _check_frame(fname: str, frame: pd.DataFrame, allow_missing: bool = False) -> None:
+    """Duplicated genes or samples and non-finite values (NaN allowed with ``allow_missing``), all together."""
     found = [Problem(fname, 0, g, "gene appears twice") for g in frame.columns[frame.columns.duplicated()]]
     found += [Problem(fname, 0, x, "sample id appears twice") for x in frame.index[frame.index.duplicated()]]
-    for i, j in zip(*np.nonzero(~np.isfinite(frame.to_numpy(float))), strict=True):
+    x = frame.to_numpy(float)
+    bad = np.isinf(x) if allow_missing else ~np.isfinite(x)
+    for i, j in zip(*np.nonzero(bad), strict=True):
         found.append(Problem(fname, 0, str(frame.index[i]), f"non-finite value for {frame.columns[j]}"))
     if found:
         raise ValidationError(found)

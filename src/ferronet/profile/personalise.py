@@ -1,17 +1,23 @@
 """Personalise the model from a sample's profile and predict its drug response.
 
-Expression (log scale) is centred per gene across the cohort and mapped to relative enzyme and transporter
-levels, ``level = exp(beta_expr * (x - median) / sd)``; measured protein (log2 relative abundance) overrides
-mRNA with ``level = 2 ** (beta_prot * p)``. Mutations become perturbations (KEAP1 loss of function, NFE2L2 gain
-of function, TP53 and PTEN loss, KRAS activation, ...). The score of a sample is its predicted mean viability
-(1 - fraction dead) over the drug's standard dose range: higher = more resistant.
+Expression is turned into one z-score per model gene and sample, by default against a reference shipped with the
+package (:mod:`ferronet.profile.reference`; ``normalise="reference"``), so a sample's levels never depend on the
+other samples of its table. Enzyme and transporter levels are ``level = exp(beta_expr * gain_<GENE> * z)``; the
+NRF2 node is set from the mean z of its transcriptional targets (``exp(beta_nrf2 * footprint)``). Measured protein
+(log2 relative abundance, centred on the CCLE reference) overrides mRNA with ``level = 2 ** (beta_prot * p)``;
+where a protein value is missing the sample's mRNA is used. All levels are clipped to
+``[level_floor, level_cap]``. The gains are model parameters read on every call (a fitter changes them).
+Mutations become perturbations (KEAP1 loss of function, NFE2L2 gain of function, TP53 and PTEN loss, KRAS
+activation, ...). The score of a sample is its predicted mean viability (1 - fraction dead) over the drug's
+standard dose range: higher = more resistant. See ``docs/personalisation.md``.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,6 +27,7 @@ from ferronet.errors import FerronetError
 from ferronet.model.network import Model, load_model
 from ferronet.profile.genesets import AXIS_SETS
 from ferronet.profile.io import as_expression_frame
+from ferronet.profile.reference import MIN_ANCHOR, anchor_genes, expression_reference, protein_reference, standardise
 from ferronet.screen.runner import run_conditions
 from ferronet.sim.conditions import Condition
 
@@ -80,6 +87,19 @@ assert set(AXIS_SETS) <= set(AXIS_GENES)
 PERSONALISED = tuple(g for axis, genes in AXIS_GENES.items() if axis != "NRF2" for g in genes)
 
 
+#: how expression is turned into z-scores: against the shipped GDSC reference (default, cohort-independent),
+#: within the table's own samples (median and SD per gene), or values already z-scores (used as given)
+NORMALISE = ("reference", "cohort", "none")
+#: the NRF2-target footprint needs at least this many target genes
+MIN_FOOTPRINT = 5
+#: a sample whose median z over the model genes lies this far outside the GDSC lines' range gets a scale warning
+FAR_FROM_REFERENCE = 2.0
+#: log2 expression rarely exceeds this; larger values suggest a linear scale (counts, TPM)
+LOG2_MAX = 30.0
+#: prediction interval of an ensemble: these percentiles of the scores across parameter sets
+INTERVAL = (5.0, 95.0)
+
+
 @dataclass
 class Personalisation:
     """Per-sample gene levels and what was used or missing."""
@@ -90,6 +110,88 @@ class Personalisation:
     missing: list[str]
     used_proteins: list[str] = field(default_factory=list)
     used_mutations: list[str] = field(default_factory=list)
+    protein_missing: int = 0  # sample-gene pairs without a protein value (mRNA used)
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, stacklevel=3)
+
+
+def _cohort_z(x: pd.DataFrame, footprint: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.Series | None]:
+    """z per gene across the table's samples (median-centred, population SD); single samples: centred only."""
+    centred = x - x.median(axis=0)
+    sd = x.std(axis=0, ddof=0).replace(0, 1.0).fillna(1.0)
+    z = centred / sd if len(x) >= 3 else centred  # fewer than 3 samples: values taken as log-scale deviations
+    if footprint is None or len(x) < 3:
+        return z, None
+    fz = ((footprint - footprint.median(axis=0)) / footprint.std(axis=0, ddof=0).replace(0, 1.0)).mean(axis=1)
+    return z, fz / (fz.std(ddof=0) or 1.0)
+
+
+def _reference_z(expression: pd.DataFrame, genes: list[str], fp: list[str]) -> tuple[pd.DataFrame, pd.Series | None]:
+    """z per gene against the GDSC reference after each sample's own standardisation (see ``reference``)."""
+    ref = expression_reference()
+    raw = expression[[*dict.fromkeys([*genes, *fp])]].astype(float)
+    big = raw.abs().max(axis=1) > LOG2_MAX
+    if big.any():
+        _warn(
+            f"{int(big.sum())} sample(s) have values above {LOG2_MAX:g} ({', '.join(map(str, raw.index[big][:5]))}): "
+            "expression looks linear (counts or TPM); give log2 values, e.g. log2(TPM + 1)"
+        )
+    xs, done = standardise(expression)
+    if not done.all():
+        n_anchor = len(anchor_genes())
+        _warn(
+            f"{int((~done).sum())} of {len(done)} sample(s) have fewer than {MIN_ANCHOR:,} of the reference's "
+            f"{n_anchor:,} genes: their values are taken as already on the reference scale (within-sample "
+            "z-scores of log2 expression, as the GDSC lines), not standardised"
+        )
+    z = (xs[genes] - pd.Series(ref.centre)[genes]) / pd.Series(ref.scale)[genes]
+    fz = None
+    if len(fp) >= MIN_FOOTPRINT:
+        fzs = (xs[fp] - pd.Series(ref.centre)[fp]) / pd.Series(ref.scale)[fp]
+        fz = fzs.mean(axis=1) / ref.number("footprint_sd")
+    lo, hi = ref.numbers("sample_median_z")[:2]
+    med = z.median(axis=1)
+    far = (med < lo - FAR_FROM_REFERENCE) | (med > hi + FAR_FROM_REFERENCE)
+    if far.any():
+        _warn(
+            f"{int(far.sum())} sample(s) are far from the reference scale (median z over the model genes "
+            f"{', '.join(f'{v:.1f}' for v in med[far][:3])}; GDSC lines {lo:.1f} to {hi:.1f}): expected log2 "
+            "RMA-like microarray or log2(TPM + 1) values with >= 1,000 genes per sample, or within-sample "
+            "z-scores; check the scale, or use normalise='cohort' for a cohort of your own"
+        )
+    return z, fz
+
+
+def expression_scores(
+    expression: pd.DataFrame, normalise: str = "reference"
+) -> tuple[pd.DataFrame, pd.Series | None, list[str]]:
+    """z-score per sample of each personalised gene, the NRF2-target footprint score (or None) and the genes
+    absent from the table (or, with ``normalise="reference"``, from the reference)."""
+    if normalise not in NORMALISE:
+        raise FerronetError(f"unknown normalisation '{normalise}'; expected one of: {', '.join(NORMALISE)}")
+    usable = set(expression.columns)
+    if normalise == "reference":
+        no_ref = [g for g in PERSONALISED if g in usable and g not in expression_reference().centre]
+        if no_ref:
+            _warn(
+                f"{len(no_ref)} model gene(s) have no reference (not measured in GDSC) and stay at the default "
+                f"level: {', '.join(no_ref)} (normalise='cohort' uses them relative to your samples)"
+            )
+        usable &= set(expression_reference().centre)
+    genes = [g for g in PERSONALISED if g in usable]
+    fp = [g for g in NRF2_FOOTPRINT if g in usable]
+    missing = [g for g in PERSONALISED if g not in expression.columns]
+    fp_table = expression[fp].astype(float) if len(fp) >= MIN_FOOTPRINT else None
+    if normalise == "cohort":
+        z, fz = _cohort_z(expression[genes].astype(float), fp_table)
+    elif normalise == "none":
+        z = expression[genes].astype(float)
+        fz = None if fp_table is None else fp_table.mean(axis=1) / expression_reference().number("footprint_sd")
+    else:
+        z, fz = _reference_z(expression, genes, fp if fp_table is not None else [])
+    return z, fz, missing
 
 
 def personalise(
@@ -97,49 +199,50 @@ def personalise(
     mutations: pd.DataFrame | None = None,
     proteins: pd.DataFrame | None = None,
     model: Model | None = None,
+    normalise: str = "reference",
 ) -> Personalisation:
-    """Relative levels of the model's enzymes and transporters (and mutated nodes) for each sample."""
+    """Relative levels of the model's enzymes and transporters (and mutated nodes) for each sample.
+
+    ``normalise``: ``"reference"`` (default; each sample against the shipped GDSC reference, independent of the
+    other samples), ``"cohort"`` (z-scores across the samples of ``expression``) or ``"none"`` (values are
+    already z-scores). Protein values (NaN = not measured) override mRNA; missing ones fall back to mRNA.
+    """
     m = model or load_model()
-    p = {k: v.value for k, v in m.parameters.items()}
-    genes = [g for g in PERSONALISED if g in expression.columns]
-    if not genes and (proteins is None or not set(PERSONALISED) & set(proteins.columns)):
+    p = {k: v.value for k, v in m.parameters.items()}  # read on every call: a fitter changes the gains
+    if not set(PERSONALISED) & set(expression.columns) and (
+        proteins is None or not set(PERSONALISED) & set(proteins.columns)
+    ):
         raise FerronetError(
             "no model gene found in the expression table; expected HGNC symbols such as "
             + ", ".join(PERSONALISED[:8])
             + " (are genes in the columns and samples in the rows?)"
         )
-    missing = [g for g in PERSONALISED if g not in expression.columns]
+    numeric = expression.select_dtypes("number")
+    if numeric.shape[1] < expression.shape[1] or np.isinf(numeric.to_numpy(dtype=float)).any():
+        raise FerronetError("expression values must be finite numbers (NaN marks a missing value)")
+    z, fz, missing = expression_scores(expression, normalise)
     if missing:
-        warnings.warn(
+        _warn(
             f"{len(missing)} of {len(PERSONALISED)} model genes are missing from the expression table and stay at "
-            f"the default level: {', '.join(missing)}",
-            stacklevel=2,
+            f"the default level: {', '.join(missing)}"
         )
-    x = expression[genes].astype(float)
-    centred = x - x.median(axis=0)
-    sd = x.std(axis=0, ddof=0).replace(0, 1.0).fillna(1.0)
-    z = centred / sd if len(x) >= 3 else centred  # single samples: values taken as log-scale deviations
-    gains = np.array([p.get(f"gain_{g}", 1.0) for g in genes])  # per-gene gains (calibrated by ferronet fit)
-    levels = np.exp(p["beta_expr"] * z * gains)
-    table = levels.clip(p["level_floor"], p["level_cap"])
-    footprint = [g for g in NRF2_FOOTPRINT if g in expression.columns]
-    if len(footprint) >= 5 and len(x) >= 3:
-        fx = expression[footprint].astype(float)
-        fz = ((fx - fx.median(axis=0)) / fx.std(axis=0, ddof=0).replace(0, 1.0)).mean(axis=1)
-        fz = fz / (fz.std(ddof=0) or 1.0)
-        table["NFE2L2"] = np.exp(p["beta_nrf2"] * fz).clip(p["level_floor"], p["level_cap"])
+    genes = list(z.columns)
+    gains = pd.Series({g: p.get(f"gain_{g}", 1.0) for g in genes}, dtype=float)
+    lo, hi = p["level_floor"], p["level_cap"]
+    table = np.exp(p["beta_expr"] * z * gains).clip(lo, hi)
+    no_value = table.isna()
+    if no_value.to_numpy().any():
+        _warn(f"expression missing for {int(no_value.to_numpy().sum()):,} sample-gene pairs; default level used")
+        table = table.fillna(1.0)
+    if fz is not None:
+        table["NFE2L2"] = np.exp(p["beta_nrf2"] * fz).clip(lo, hi).fillna(1.0)
         genes = [*genes, "NFE2L2 (target footprint)"]
-    used_prot: list[str] = []
-    if proteins is not None:
-        prot = proteins.reindex(expression.index)
-        for g in [c for c in prot.columns if c in PERSONALISED]:
-            measured = prot[g].notna()
-            if measured.any():
-                used_prot.append(g)
-                vals = (2.0 ** (p["beta_prot"] * prot.loc[measured, g])).clip(p["level_floor"], p["level_cap"])
-                if g not in table.columns:
-                    table[g] = 1.0
-                table.loc[measured, g] = vals
+    used_prot, n_missing = _apply_proteins(table, expression, proteins, p, normalise)
+    if not genes and not used_prot:
+        raise FerronetError(
+            "no usable model gene: the model genes of the table have no reference (GDSC did not measure them); "
+            "use normalise='cohort' to score them relative to your samples"
+        )
     used_mut: list[str] = []
     if mutations is not None:
         mut = mutations.reindex(expression.index).fillna(0)
@@ -150,7 +253,68 @@ def personalise(
                 table[g] = 1.0
             table.loc[hit, g] = table.loc[hit, g] * MUTATION_LEVELS[g]
     records = [{k: float(v) for k, v in row.items()} for _, row in table.iterrows()]
-    return Personalisation(list(expression.index), records, genes, missing, used_prot, used_mut)
+    return Personalisation(list(expression.index), records, genes, missing, used_prot, used_mut, n_missing)
+
+
+def _apply_proteins(
+    table: pd.DataFrame,
+    expression: pd.DataFrame,
+    proteins: pd.DataFrame | None,
+    p: dict[str, float],
+    normalise: str,
+) -> tuple[list[str], int]:
+    """Protein levels over the mRNA ones where measured (in place); the genes used and the missing pair count."""
+    if proteins is None:
+        return [], 0
+    prot = proteins.reindex(expression.index).astype(float)
+    genes = [g for g in prot.columns if g in PERSONALISED and prot[g].notna().any()]
+    if not genes:
+        return [], 0
+    ref = protein_reference()
+    values = prot[genes]
+    if normalise == "reference":
+        no_ref = [g for g in genes if g not in ref.centre]
+        if no_ref:
+            _warn(f"no protein reference for {', '.join(no_ref)}: their values are used as given (relative)")
+        values = values - pd.Series({g: ref.centre.get(g, 0.0) for g in genes})
+    measured = values.notna()
+    n_missing = int((~measured).to_numpy().sum())
+    if n_missing:
+        no_mrna = sum(int((~measured[g]).sum()) for g in genes if g not in table.columns)
+        extra = f" ({no_mrna:,} without mRNA either stay at the default level)" if no_mrna else ""
+        _warn(f"protein values missing for {n_missing:,} of {measured.size:,} sample-gene pairs; mRNA used{extra}")
+    levels = (2.0 ** (p["beta_prot"] * values)).clip(p["level_floor"], p["level_cap"])
+    for g in genes:
+        if g not in table.columns:
+            table[g] = 1.0
+        table.loc[measured[g], g] = levels.loc[measured[g], g]
+    return genes, n_missing
+
+
+def _viability(
+    m: Model,
+    drug_id: str,
+    levels: list[dict[str, float]],
+    variants: list[set[str]],
+    doses: Sequence[float],
+    cell: str | None,
+    scheduler: str | None,
+    progress: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean viability over ``doses`` (samples x variants) and whether every dose ran ok, in one batched call."""
+    conditions = []
+    for lv in levels:
+        for reset in variants:
+            kept = tuple(sorted((g, v) for g, v in lv.items() if g not in reset))
+            for d in doses:
+                base = Condition.parse(m, [f"{drug_id}@{d:g}uM"], cell)
+                conditions.append(Condition(base.cell, base.perturbations, kept))
+    values, status = run_conditions(
+        conditions, ["ferroptosis"], scheduler, progress, desc=f"predict {drug_id}", model=m
+    )
+    death = values["ferroptosis"].reshape(len(levels), len(variants), len(doses))
+    ok = np.array([s == "ok" for s in status]).reshape(len(levels), len(variants) * len(doses))
+    return 1.0 - death.mean(axis=2), np.asarray(ok.all(axis=1))
 
 
 def predict(
@@ -164,37 +328,68 @@ def predict(
     model: Model | None = None,
     scheduler: str | None = None,
     progress: bool = True,
+    normalise: str = "reference",
+    ensemble: Sequence[Mapping[str, float]] | str | Path | None = None,
 ) -> pd.DataFrame:
     """Table with ``sample``, ``score`` (predicted mean viability; higher = more resistant) and, with ``axes``,
-    one column per axis: how much that axis's personalised genes raise the score (resistance they explain)."""
+    one column per axis: how much that axis's personalised genes raise the score (resistance they explain).
+
+    ``ensemble``: parameter sets (a list of ``{name: value}`` or a YAML file, see
+    :func:`ferronet.profile.ensemble.load_ensemble`). Each set is simulated as ``model.with_parameters(set)``
+    (personalisation included: its gains apply); ``score`` stays the nominal model's, ``score_lo`` and
+    ``score_hi`` are the 5th and 95th percentiles across the sets that ran, ``n_sets`` how many did.
+    """
+    from ferronet.profile.ensemble import as_parameter_sets
+
     m = model or load_model()
     kind, drug_id = m.lookup(drug)
     if kind != "compound":
         raise FerronetError(f"'{drug}' is a {kind}, not a compound")
+    sets = as_parameter_sets(ensemble, m) if ensemble is not None else None
     expression = as_expression_frame(expression)  # AnnData objects: symbols from var_names (Ensembl ids mapped)
-    prof = personalise(expression, mutations, proteins, m)
+    prof = personalise(expression, mutations, proteins, m, normalise)
     doses = m.compounds[drug_id].standard_doses(n_doses)
-    variants: list[tuple[str, set[str]]] = [("all", set())]
-    if axes:
-        variants += [(a, set(g)) for a, g in AXIS_GENES.items()]
-    conditions = []
-    for lv in prof.levels:
-        for _, reset in variants:
-            kept = tuple(sorted((g, v) for g, v in lv.items() if g not in reset))
-            for d in doses:
-                base = Condition.parse(m, [f"{drug_id}@{d:g}uM"], cell)
-                conditions.append(Condition(base.cell, base.perturbations, kept))
-    values, status = run_conditions(
-        conditions, ["ferroptosis"], scheduler, progress, desc=f"predict {drug_id}", model=m
-    )
-    death = values["ferroptosis"].reshape(len(prof.samples), len(variants), len(doses))
-    viability = 1.0 - death.mean(axis=2)
+    names = ["all", *(AXIS_GENES if axes else ())]
+    variants = [set(AXIS_GENES.get(a, ())) if a != "all" else set() for a in names]
+    viability, ok = _viability(m, drug_id, prof.levels, variants, doses, cell, scheduler, progress)
     out = pd.DataFrame({"sample": prof.samples, "score": viability[:, 0]})
-    for k, (name, _) in enumerate(variants[1:], start=1):
+    if sets is not None:
+        lo, hi, n = _interval(sets, m, drug_id, expression, mutations, proteins, normalise, doses, cell, scheduler)
+        out["score_lo"], out["score_hi"], out["n_sets"] = lo, hi, n
+    for k, name in enumerate(names[1:], start=1):
         out[f"axis_{name}"] = viability[:, 0] - viability[:, k]
-    failed = np.array(status).reshape(len(prof.samples), -1)
-    out["status"] = ["ok" if all(s == "ok" for s in row) else "failed" for row in failed]
+    out["status"] = np.where(ok, "ok", "failed")
     return out
+
+
+def _interval(
+    sets: list[dict[str, float]],
+    m: Model,
+    drug_id: str,
+    expression: pd.DataFrame,
+    mutations: pd.DataFrame | None,
+    proteins: pd.DataFrame | None,
+    normalise: str,
+    doses: Sequence[float],
+    cell: str | None,
+    scheduler: str | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Percentiles :data:`INTERVAL` of each sample's score across parameter sets; one batched run per set."""
+    scores = np.full((len(sets), len(expression)), np.nan)
+    for k, values in enumerate(sets):
+        mk = m.with_parameters(values, f"ensemble parameter set {k + 1} of {len(sets)}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the nominal run has already said what is missing
+            prof = personalise(expression, mutations, proteins, mk, normalise)
+        v, ok = _viability(mk, drug_id, prof.levels, [set()], doses, cell, scheduler, False)
+        scores[k] = np.where(ok, v[:, 0], np.nan)
+    n = np.isfinite(scores).sum(axis=0)
+    lo = np.full(len(expression), np.nan)
+    hi = lo.copy()
+    for j in np.flatnonzero(n):
+        col = scores[np.isfinite(scores[:, j]), j]
+        lo[j], hi[j] = np.percentile(col, INTERVAL)
+    return lo, hi, n
 
 
 def samples_from(frames: Sequence[pd.DataFrame | None]) -> list[str]:
