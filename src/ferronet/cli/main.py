@@ -29,6 +29,7 @@ LAZY = {
     "report": "ferronet.cli.screen_commands:report_cmd",
     "predict": "ferronet.cli.profile_commands:predict_cmd",
     "profile": "ferronet.cli.profile_commands:profile_group",
+    "analyse": "ferronet.cli.analyse_commands:analyse_group",
 }
 
 
@@ -121,47 +122,54 @@ def simulate(
 @click.option("--with", "-w", "extra", multiple=True, help="Perturbation added to every dose (repeatable).")
 @click.option("--cell", default=None, help="Cell profile.")
 @click.option("--doses", help="Comma-separated doses in uM (default: 12 log-spaced doses around the reference dose).")
-@out_option("--plot", type=click.Path(dir_okay=False), help="Write the curve to this PNG.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--hours", type=float, default=None, help="Length of the exposure (h; default 24).")
+@out_option("--out", type=click.Path(dir_okay=False), help="Points (.tsv, .csv) or points and summary (.json).")
+@out_option("--summary-out", type=click.Path(dir_okay=False), help="Summary table (EC50, Emax, AUC): .tsv/.csv/.json.")
+@out_option("--plot", type=click.Path(dir_okay=False), help="Write the curves and their fits to this PNG (or .svg).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (points and summary).")
 def dose_response(
-    drug: str, extra: tuple[str, ...], cell: str | None, doses: str | None, plot: str | None, as_json: bool
+    drug: str,
+    extra: tuple[str, ...],
+    cell: str | None,
+    doses: str | None,
+    hours: float | None,
+    out: str | None,
+    summary_out: str | None,
+    plot: str | None,
+    as_json: bool,
 ) -> None:
-    """Fraction of cells dying by ferroptosis across doses of a drug (with and without --with)."""
-    import numpy as np
+    """Fraction dead across doses of a drug (with and without --with), with EC50, Emax and AUC (docs/analyses.md)."""
+    from ferronet.analyse.dose_response import dose_response as run
+    from ferronet.io.tables import write_table
 
-    from ferronet.sim import Condition, get_simulator
-
-    model = load_model()
-    kind, target = model.lookup(drug)
-    if kind != "compound":
-        raise FerronetError(f"'{drug}' is a {kind}, not a compound (genes go in --with, e.g. {target}:knockdown)")
-    p = model.resolve(target)
-    if doses:
-        grid = np.array(parse_doses(doses, "--doses"))
-    else:
-        ref = model.compounds[p.target].default_uM
-        grid = ref * np.logspace(-2, 1.5, 12)
-    arms = {"alone": []} if not extra else {"alone": [], " + ".join(extra): list(extra)}
-    conds, keys = [], []
-    for label, ex in arms.items():
-        for d in grid:
-            conds.append(Condition.parse(model, [f"{p.target}@{d:g}uM", *ex], cell))
-            keys.append(label)
-    result = get_simulator(model).run(conds)
-    death = result.readout("ferroptosis")
-    curves = {label: death[[k == label for k in keys]] for label in arms}
+    if hours is not None and not (0 < hours <= 1e4):
+        raise FerronetError(f"--hours must be above 0 and at most 10000 (got {hours:g})")
+    grid = parse_doses(doses, "--doses") if doses else None
+    res = run(drug, grid, extra, cell, hours=hours)
+    summary = res.summary.to_dict(orient="records")
     if as_json:
-        echo_json(
-            {"drug": p.target, "doses_uM": grid.tolist(), "ferroptosis": {k: v.tolist() for k, v in curves.items()}}
-        )
-    else:
-        echo_table(
-            [[f"{d:.3g}", *(f"{curves[k][i]:.3f}" for k in arms)] for i, d in enumerate(grid)], ["dose_uM", *arms]
-        )
-    if plot:
-        from ferronet.report.figures import dose_curves
+        from ferronet.io.tables import table_text
 
-        atomic_write(plot, dose_curves(p.target, grid, curves), "--plot")
+        click.echo(table_text(res.table, "x.json", {"drug": res.drug, "cell": res.cell, "summary": summary}), nl=False)
+    else:
+        curves = res.curves()
+        echo_table([[f"{d:.3g}", *(f"{curves[k][i]:.3f}" for k in curves)] for i, d in enumerate(res.doses)],
+                   ["dose_uM", *curves])  # fmt: skip
+        fmt = lambda x: "" if x != x else f"{x:.3g}"  # noqa: E731
+        echo_table([[s["arm"], fmt(s["ec50_uM"]), fmt(s["emax"]), fmt(s["auc"]), fmt(s["hill"]), s["status"]]
+                    for s in summary], ["arm", "EC50_uM", "Emax", "AUC", "hill", "fit"])  # fmt: skip
+        click.echo("(4-parameter log-logistic fit of viability; AUC = mean fitted viability over log dose, 0-1)")
+    if out:
+        extra_json = {"drug": res.drug, "cell": res.cell, "summary": summary}
+        write_table(res.table, out, "--out", extra=extra_json if out.lower().endswith(".json") else None)
+        click.echo(f"wrote {out}", err=True)
+    if summary_out:
+        write_table(res.summary, summary_out, "--summary-out")
+        click.echo(f"wrote {summary_out}", err=True)
+    if plot:
+        from ferronet.analyse.plots import dose_response_figure, figure_format
+
+        atomic_write(plot, dose_response_figure(res.drug, res.table, res.summary, figure_format(plot)), "--plot")
         click.echo(f"wrote {plot}", err=True)
 
 
