@@ -86,3 +86,32 @@ def test_user_errors_exit_2(args, hint):
                           timeout=300)  # fmt: skip
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and hint in proc.stderr
+
+
+OBSERVATIONS = """observations:
+  - id: gpx4-kd-rsl3
+    cell: HT1080
+    baseline: ["RSL3"]
+    add: ["GPX4:knockdown"]
+    readout: ferroptosis
+    expect: increase
+    ref: "000:6 Sun 2016 Hepatology"
+"""
+
+
+def test_other_table_commands_have_out(tmp_path):
+    """--out added to simulate, model parameters and check (every command that computes a table has one)."""
+    sim = tmp_path / "sim.csv"
+    invoke("simulate", "-p", "erastin", "--out", str(sim))
+    t = pd.read_csv(sim)
+    assert {"condition", "time_h", "readout", "value"} <= set(t.columns) and t["time_h"].nunique() > 5
+    params = tmp_path / "p.json"
+    invoke("model", "parameters", "--out", str(params))
+    rows = json.loads(params.read_text())
+    assert any(r["parameter"] == "k_prop" and r["value"] == 30.0 for r in rows)
+    obs = tmp_path / "o.yaml"
+    obs.write_text(OBSERVATIONS)
+    cases = tmp_path / "cases.tsv"
+    invoke("check", str(obs), "--out", str(cases))
+    c = pd.read_csv(cases, sep="\t")
+    assert list(c["id"]) == ["gpx4-kd-rsl3"] and {"expected", "predicted", "passed"} <= set(c.columns)

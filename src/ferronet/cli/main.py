@@ -68,6 +68,7 @@ def cli() -> None:
 @click.option("--pre", "pre", multiple=True, help="Present during pre-culture only, withdrawn at t = 0 (repeatable).")
 @click.option("--engine", default="batch", show_default=True, help="Simulation engine: batch or roadrunner.")
 @out_option("--plot", type=click.Path(dir_okay=False), help="Write time courses to this PNG.")
+@out_option("--out", type=click.Path(dir_okay=False), help="Tidy time courses (Result.to_frame): .tsv, .csv or .json.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (readouts, time courses, statuses, provenance).")
 def simulate(
     perturbations: tuple[str, ...],
@@ -78,6 +79,7 @@ def simulate(
     pre: tuple[str, ...],
     engine: str,
     plot: str | None,
+    out: str | None,
     as_json: bool,
 ) -> None:
     """Simulate an exposure (24 h by default) of a cell to perturbations, after pre-culture to equilibrium."""
@@ -115,6 +117,11 @@ def simulate(
 
         atomic_write(plot, timecourses(result.times, {n: result.timecourse(n) for n in names}, labels), "--plot")
         click.echo(f"wrote {plot}", err=True)
+    if out:
+        from ferronet.io.tables import write_table
+
+        write_table(result.to_frame(names), out, "--out")
+        click.echo(f"wrote {out}", err=True)
 
 
 @cli.command("dose-response")
@@ -176,19 +183,29 @@ def dose_response(
 @cli.command()
 @click.argument("file", type=click.Path(), callback=text_file)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def check(file: str, as_json: bool) -> None:
+@out_option("--out", type=click.Path(dir_okay=False), help="One row per case: .tsv, .csv or .json.")
+def check(file: str, as_json: bool, out: str | None) -> None:
     """Check the model against an observation or measurements file (docs/measurements.md)."""
+    import pandas as pd
+
+    from ferronet.io.tables import write_table
     from ferronet.validate import check_file
     from ferronet.validate.measurements import is_measurement_file, score_file
 
     if is_measurement_file(file):
         scored = score_file(file)
+        if out:
+            write_table(pd.DataFrame([vars(r) for r in scored.results]), out, "--out")
+            click.echo(f"wrote {out}", err=True)
         if as_json:
             echo_json(scored.to_dict())
             return
         _print_measurements(scored)
         return
     report = check_file(file)
+    if out:
+        write_table(pd.DataFrame([vars(c) for c in report.cases]), out, "--out")
+        click.echo(f"wrote {out}", err=True)
     if as_json:
         echo_json(report.to_dict())
         return
@@ -246,14 +263,21 @@ def model_export(fmt: str, out: str | None) -> None:
 
 
 @model.command("parameters")
-def model_parameters() -> None:
+@out_option("--out", type=click.Path(dir_okay=False), help="Full table (no truncation): .tsv, .csv or .json.")
+def model_parameters(out: str | None) -> None:
     """Every global parameter with its value, unit and source."""
     m = load_model()
-    echo_table(
-        [(p.id, f"{p.value:g}", p.unit, p.status, p.source) for p in m.parameters.values()],
-        ["parameter", "value", "unit", "status", "source"],
-        90,
-    )
+    rows = [(p.id, p.value, p.unit, p.status, p.source) for p in m.parameters.values()]
+    header = ["parameter", "value", "unit", "status", "source"]
+    if out:
+        import pandas as pd
+
+        from ferronet.io.tables import write_table
+
+        write_table(pd.DataFrame(rows, columns=header), out, "--out")
+        click.echo(f"wrote {out}", err=True)
+        return
+    echo_table([(i, f"{v:g}", u, st, src) for i, v, u, st, src in rows], header, 90)
 
 
 @model.command("show")
