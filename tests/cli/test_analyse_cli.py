@@ -79,6 +79,12 @@ def test_dose_response_json_is_valid_with_nan():
         (["analyse", "bifurcation", "--parameter", "GPX4", "--range", "0", "1"], "above 0"),
         (["analyse", "steady-state", "-p", "erastn"], "erastin"),
         (["dose-response", "--drug", "RSL3", "--hours", "-1"], "--hours"),
+        (["analyse", "sensitivity", "--out", "/nonexistent/s.tsv"], "--out"),
+        (
+            ["analyse", "bifurcation", "--parameter", "GPX4", "--range", "1", "0.1", "--plot", "/nonexistent/b.png"],
+            "--plot",
+        ),
+        (["dose-response", "--drug", "RSL3", "--summary-out", "/nonexistent/f.tsv"], "--summary-out"),
     ],
 )
 def test_user_errors_exit_2(args, hint):
