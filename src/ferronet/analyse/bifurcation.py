@@ -206,7 +206,7 @@ def steady_state(
     m = model if model is not None else load_model()
     names = _check_readouts(m, readouts)
     cond, values = _values(m, perturbations, cell)
-    system = _System(m, values, Swept("cap", "cap", "parameter", ""))
+    system = _System(m, values, Swept("cap", "cap", "parameter", ""))  # nothing swept: cap stays at 1
     u0 = np.log(system.y_hold[system.idx])
     u = system.newton(u0, 1.0)
     how = "Newton from the untreated cell"
