@@ -30,6 +30,7 @@ LAZY = {
     "predict": "ferronet.cli.profile_commands:predict_cmd",
     "fit": "ferronet.cli.fit_commands:fit_cmd",
     "profile": "ferronet.cli.profile_commands:profile_group",
+    "analyse": "ferronet.cli.analyse_commands:analyse_group",
 }
 
 
@@ -68,6 +69,7 @@ def cli() -> None:
 @click.option("--pre", "pre", multiple=True, help="Present during pre-culture only, withdrawn at t = 0 (repeatable).")
 @click.option("--engine", default="batch", show_default=True, help="Simulation engine: batch or roadrunner.")
 @out_option("--plot", type=click.Path(dir_okay=False), help="Write time courses to this PNG.")
+@out_option("--out", type=click.Path(dir_okay=False), help="Tidy time courses (Result.to_frame): .tsv, .csv or .json.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (readouts, time courses, statuses, provenance).")
 def simulate(
     perturbations: tuple[str, ...],
@@ -78,6 +80,7 @@ def simulate(
     pre: tuple[str, ...],
     engine: str,
     plot: str | None,
+    out: str | None,
     as_json: bool,
 ) -> None:
     """Simulate an exposure (24 h by default) of a cell to perturbations, after pre-culture to equilibrium."""
@@ -115,6 +118,11 @@ def simulate(
 
         atomic_write(plot, timecourses(result.times, {n: result.timecourse(n) for n in names}, labels), "--plot")
         click.echo(f"wrote {plot}", err=True)
+    if out:
+        from ferronet.io.tables import write_table
+
+        write_table(result.to_frame(names), out, "--out")
+        click.echo(f"wrote {out}", err=True)
 
 
 @cli.command("dose-response")
@@ -122,66 +130,83 @@ def simulate(
 @click.option("--with", "-w", "extra", multiple=True, help="Perturbation added to every dose (repeatable).")
 @click.option("--cell", default=None, help="Cell profile.")
 @click.option("--doses", help="Comma-separated doses in uM (default: 12 log-spaced doses around the reference dose).")
-@out_option("--plot", type=click.Path(dir_okay=False), help="Write the curve to this PNG.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--hours", type=float, default=None, help="Length of the exposure (h; default 24).")
+@out_option("--out", type=click.Path(dir_okay=False), help="Points (.tsv, .csv) or points and summary (.json).")
+@out_option("--summary-out", type=click.Path(dir_okay=False), help="Summary table (EC50, Emax, AUC): .tsv/.csv/.json.")
+@out_option("--plot", type=click.Path(dir_okay=False), help="Write the curves and their fits to this PNG (or .svg).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (points and summary).")
 def dose_response(
-    drug: str, extra: tuple[str, ...], cell: str | None, doses: str | None, plot: str | None, as_json: bool
+    drug: str,
+    extra: tuple[str, ...],
+    cell: str | None,
+    doses: str | None,
+    hours: float | None,
+    out: str | None,
+    summary_out: str | None,
+    plot: str | None,
+    as_json: bool,
 ) -> None:
-    """Fraction of cells dying by ferroptosis across doses of a drug (with and without --with)."""
-    import numpy as np
+    """Fraction dead across doses of a drug (with and without --with), with EC50, Emax and AUC (docs/analyses.md)."""
+    from ferronet.analyse.dose_response import dose_response as run
+    from ferronet.io.tables import write_table
 
-    from ferronet.sim import Condition, get_simulator
-
-    model = load_model()
-    kind, target = model.lookup(drug)
-    if kind != "compound":
-        raise FerronetError(f"'{drug}' is a {kind}, not a compound (genes go in --with, e.g. {target}:knockdown)")
-    p = model.resolve(target)
-    if doses:
-        grid = np.array(parse_doses(doses, "--doses"))
-    else:
-        ref = model.compounds[p.target].default_uM
-        grid = ref * np.logspace(-2, 1.5, 12)
-    arms = {"alone": []} if not extra else {"alone": [], " + ".join(extra): list(extra)}
-    conds, keys = [], []
-    for label, ex in arms.items():
-        for d in grid:
-            conds.append(Condition.parse(model, [f"{p.target}@{d:g}uM", *ex], cell))
-            keys.append(label)
-    result = get_simulator(model).run(conds)
-    death = result.readout("ferroptosis")
-    curves = {label: death[[k == label for k in keys]] for label in arms}
+    if hours is not None and not (0 < hours <= 1e4):
+        raise FerronetError(f"--hours must be above 0 and at most 10000 (got {hours:g})")
+    grid = parse_doses(doses, "--doses") if doses else None
+    res = run(drug, grid, extra, cell, hours=hours)
+    summary = res.summary.to_dict(orient="records")
     if as_json:
-        echo_json(
-            {"drug": p.target, "doses_uM": grid.tolist(), "ferroptosis": {k: v.tolist() for k, v in curves.items()}}
-        )
-    else:
-        echo_table(
-            [[f"{d:.3g}", *(f"{curves[k][i]:.3f}" for k in arms)] for i, d in enumerate(grid)], ["dose_uM", *arms]
-        )
-    if plot:
-        from ferronet.report.figures import dose_curves
+        from ferronet.io.tables import table_text
 
-        atomic_write(plot, dose_curves(p.target, grid, curves), "--plot")
+        click.echo(table_text(res.table, "x.json", {"drug": res.drug, "cell": res.cell, "summary": summary}), nl=False)
+    else:
+        curves = res.curves()
+        echo_table([[f"{d:.3g}", *(f"{curves[k][i]:.3f}" for k in curves)] for i, d in enumerate(res.doses)],
+                   ["dose_uM", *curves])  # fmt: skip
+        fmt = lambda x: "" if x != x else f"{x:.3g}"  # noqa: E731
+        echo_table([[s["arm"], fmt(s["ec50_uM"]), fmt(s["emax"]), fmt(s["auc"]), fmt(s["hill"]), s["status"]]
+                    for s in summary], ["arm", "EC50_uM", "Emax", "AUC", "hill", "fit"])  # fmt: skip
+        click.echo("(4-parameter log-logistic fit of viability; AUC = mean fitted viability over log dose, 0-1)")
+    if out:
+        extra_json = {"drug": res.drug, "cell": res.cell, "summary": summary}
+        write_table(res.table, out, "--out", extra=extra_json if out.lower().endswith(".json") else None)
+        click.echo(f"wrote {out}", err=True)
+    if summary_out:
+        write_table(res.summary, summary_out, "--summary-out")
+        click.echo(f"wrote {summary_out}", err=True)
+    if plot:
+        from ferronet.analyse.plots import dose_response_figure, figure_format
+
+        atomic_write(plot, dose_response_figure(res.drug, res.table, res.summary, figure_format(plot)), "--plot")
         click.echo(f"wrote {plot}", err=True)
 
 
 @cli.command()
 @click.argument("file", type=click.Path(), callback=text_file)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def check(file: str, as_json: bool) -> None:
+@out_option("--out", type=click.Path(dir_okay=False), help="One row per case: .tsv, .csv or .json.")
+def check(file: str, as_json: bool, out: str | None) -> None:
     """Check the model against an observation or measurements file (docs/measurements.md)."""
+    import pandas as pd
+
+    from ferronet.io.tables import write_table
     from ferronet.validate import check_file
     from ferronet.validate.measurements import is_measurement_file, score_file
 
     if is_measurement_file(file):
         scored = score_file(file)
+        if out:
+            write_table(pd.DataFrame([vars(r) for r in scored.results]), out, "--out")
+            click.echo(f"wrote {out}", err=True)
         if as_json:
             echo_json(scored.to_dict())
             return
         _print_measurements(scored)
         return
     report = check_file(file)
+    if out:
+        write_table(pd.DataFrame([vars(c) for c in report.cases]), out, "--out")
+        click.echo(f"wrote {out}", err=True)
     if as_json:
         echo_json(report.to_dict())
         return
@@ -239,14 +264,21 @@ def model_export(fmt: str, out: str | None) -> None:
 
 
 @model.command("parameters")
-def model_parameters() -> None:
+@out_option("--out", type=click.Path(dir_okay=False), help="Full table (no truncation): .tsv, .csv or .json.")
+def model_parameters(out: str | None) -> None:
     """Every global parameter with its value, unit and source."""
     m = load_model()
-    echo_table(
-        [(p.id, f"{p.value:g}", p.unit, p.status, p.source) for p in m.parameters.values()],
-        ["parameter", "value", "unit", "status", "source"],
-        90,
-    )
+    rows = [(p.id, p.value, p.unit, p.status, p.source) for p in m.parameters.values()]
+    header = ["parameter", "value", "unit", "status", "source"]
+    if out:
+        import pandas as pd
+
+        from ferronet.io.tables import write_table
+
+        write_table(pd.DataFrame(rows, columns=header), out, "--out")
+        click.echo(f"wrote {out}", err=True)
+        return
+    echo_table([(i, f"{v:g}", u, st, src) for i, v, u, st, src in rows], header, 90)
 
 
 @model.command("show")

@@ -29,7 +29,8 @@ def writable(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     """Click callback: an output file option is checked when the command line is parsed, before computing."""
     if value is None:
         return None
-    check_writable(value, f"--{param.name}")  # a FerronetError: "error: ..." and exit status 2
+    name = max(param.opts, key=len) if param.opts else f"--{param.name}"  # --summary-out, not --summary_out
+    check_writable(value, name)  # a FerronetError: "error: ..." and exit status 2
     return value
 
 

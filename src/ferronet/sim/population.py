@@ -29,11 +29,12 @@ def capacities(sigma: float, k: int = N_SUBPOPULATIONS) -> np.ndarray:
     return np.exp(sigma * nodes(k))
 
 
-def dead_fraction(damage: np.ndarray, theta: float, sigma_death: float) -> np.ndarray:
+def dead_fraction(damage: np.ndarray, theta: float | np.ndarray, sigma_death: float | np.ndarray) -> np.ndarray:
     """Population fraction dead, from damage simulated at the subpopulation nodes (n_conditions, k).
 
     log-damage is interpolated between the nodes along the capacity axis and integrated against the
     normal density of capacity, so the fraction varies smoothly with any perturbation (no steps of 1/k).
+    ``theta`` and ``sigma_death`` are scalars or (n_conditions, 1) columns.
     """
     z = nodes(damage.shape[1])
     log_d = np.log(np.maximum(damage, 1e-300))

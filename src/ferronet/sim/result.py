@@ -81,9 +81,8 @@ class Result:
         if name == "ferroptosis":
             n = len(self.conditions)
             damage = np.broadcast_to(obs["D"], (n * self.n_sub,)).reshape(n, self.n_sub)
-            theta = float(np.mean(self.contexts["theta_death"]))
-            sigma = float(np.mean(self.contexts["sigma_death"]))
-            frac = dead_fraction(damage, theta, sigma)
+            per_lane = lambda k: np.broadcast_to(self.contexts[k], (n * self.n_sub,)).reshape(n, self.n_sub)[:, :1]  # noqa: E731
+            frac = dead_fraction(damage, per_lane("theta_death"), per_lane("sigma_death"))  # per condition
             return np.where(self.ok, frac, np.nan)
         per_cond = self.lanes(name, obs).reshape(len(self.conditions), self.n_sub).mean(axis=1)
         return np.where(self.ok, per_cond / self.basal[name], np.nan)
