@@ -97,3 +97,12 @@ def test_held_out_strategies_do_not_supply_a_regulators_modality(kb, model):
     assert open_moves["MIR23A inhibition"].modalities == ("siRNA/shRNA",)
     assert held["MIR23A inhibition"].modalities == ("siRNA/shRNA (research tool)",)
     assert "MIR23A (literature)" not in held and "MIR23A" not in held
+
+
+def test_a_regulator_row_says_what_it_does_in_the_model():
+    from ferronet.screen.recommend.format import tools_text
+
+    row = _row("MIR23A inhibition", "regulator", ["MIR23A"], "inhibition", 0.2, via=["ACSL4 up"])
+    row.modalities = ["siRNA/shRNA"]
+    assert tools_text(row).startswith(f"model effect: ACSL4 up (KB interactions; {REGULATOR_FOLD:g}-fold, assumed)")
+    assert "siRNA/shRNA" in tools_text(row)
