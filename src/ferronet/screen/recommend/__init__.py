@@ -5,14 +5,16 @@ Mechanism first:
 1. The resistant state: the resistance genes of the documented strategies for the therapy (and cancer)
    raised 1.5x, the given mutations, and the tumour's profile (relative gene levels carried by every
    simulated condition) (:mod:`.context`).
-2. Every move (:mod:`.moves`: a target with its tool compounds and modalities, or a multi-target compound)
-   is simulated with the therapy at reachable doses; ``sim = restoration + Bliss + 0.01 log10 FC(lipid
-   peroxidation)`` (:mod:`.simulation`). The top moves with a tool compound get a 4 x 4 dose matrix with the
-   therapy: Bliss, Loewe and ZIP at the best dose pair, with the doses.
+2. Every move (:mod:`.moves`: a target with its tool compounds and modalities, a multi-target compound, or
+   a regulator outside the model acting on model nodes through cited KB interactions) is simulated with
+   the therapy at reachable doses; ``sim = restoration + Bliss + 0.01 log10 FC(lipid peroxidation)``
+   (:mod:`.simulation`). The top moves with a tool compound get a 4 x 4 dose matrix with the therapy:
+   Bliss, Loewe and ZIP at the best dose pair, with the doses.
 3. ``literature`` = documented use of the move + documented reversal on its axis (:mod:`.literature`);
    ``score = sim + literature``; moves with a simulated effect rank first. Moves the model has no mechanism
    for are labelled "literature only" and kept out of the top list unless ``include_literature_only``. A move
-   on a target already covered by a better row is folded into it as an alternative.
+   on a target already covered by a better row, or a regulator whose model effect a better row has, is
+   folded into it as an alternative.
 """
 
 from __future__ import annotations
