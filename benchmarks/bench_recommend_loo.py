@@ -7,9 +7,10 @@ agent-level and axis-level, overall, per axis and per therapy class.
 
 Usage: ``uv run python benchmarks/bench_recommend_loo.py [--top 5] [--limit N]``
 
-Measured on model 9fd5a9e8eb3d (all 138 strategies, 91 s): agent-level recall@5 combined 0.406 (MRR 0.294),
-simulation 0.399 (0.229), literature 0.420 (0.291); axis-level recall@5 0.558, 0.500, 0.616. Targets of
-issue #14 (0.60 combined, 0.45 simulation) are not reached.
+Measured on model c76416437437 (all 138 strategies, 186-260 s on the shared 2-core machine): agent-level
+recall@5 combined 0.449 (MRR 0.338), simulation 0.435 (0.215), literature 0.493 (0.342); axis-level recall@5
+0.580, 0.572, 0.638 (before the 10 compounds added from the seed tables and the regulator moves: 0.406,
+0.399, 0.420 on model 9fd5a9e8eb3d). Targets of issue #14 (0.60 combined, 0.45 simulation) are not reached.
 """
 
 from __future__ import annotations

@@ -5,14 +5,16 @@ Mechanism first:
 1. The resistant state: the resistance genes of the documented strategies for the therapy (and cancer)
    raised 1.5x, the given mutations, and the tumour's profile (relative gene levels carried by every
    simulated condition) (:mod:`.context`).
-2. Every move (:mod:`.moves`: a target with its tool compounds and modalities, or a multi-target compound)
-   is simulated with the therapy at reachable doses; ``sim = restoration + Bliss + 0.01 log10 FC(lipid
-   peroxidation)`` (:mod:`.simulation`). The top moves with a tool compound get a 4 x 4 dose matrix with the
-   therapy: Bliss, Loewe and ZIP at the best dose pair, with the doses.
+2. Every move (:mod:`.moves`: a target with its tool compounds and modalities, a multi-target compound, or
+   a regulator outside the model acting on model nodes through cited KB interactions) is simulated with
+   the therapy at reachable doses; ``sim = restoration + Bliss + 0.01 log10 FC(lipid peroxidation)``
+   (:mod:`.simulation`). The top moves with a tool compound get a 4 x 4 dose matrix with the therapy:
+   Bliss, Loewe and ZIP at the best dose pair, with the doses.
 3. ``literature`` = documented use of the move + documented reversal on its axis (:mod:`.literature`);
    ``score = sim + literature``; moves with a simulated effect rank first. Moves the model has no mechanism
    for are labelled "literature only" and kept out of the top list unless ``include_literature_only``. A move
-   on a target already covered by a better row is folded into it as an alternative.
+   on a target already covered by a better row, or a regulator whose model effect a better row has, is
+   folded into it as an alternative.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from ferronet.screen.recommend.context import (
     resolve_therapy,
 )
 from ferronet.screen.recommend.literature import evidence, priors
-from ferronet.screen.recommend.moves import Move, build_moves
+from ferronet.screen.recommend.moves import Move, acts_up, build_moves, effect_keys
 from ferronet.screen.recommend.simulation import DosePair, Effect, dose_pairs, effects
 
 #: smallest simulated gain (restoration + Bliss, fraction of cells) that counts as a simulated effect
@@ -46,7 +48,7 @@ LITERATURE_ONLY = "literature only (no model mechanism)"
 @dataclass
 class Recommendation:
     intervention: str
-    kind: str  # target | compound | literature
+    kind: str  # target | compound | regulator | literature
     target: list[str]
     action: str
     axis: str
@@ -72,6 +74,9 @@ class Recommendation:
     names: list[str] = field(default_factory=list)  # agent names this move stands for
     alternatives: list[str] = field(default_factory=list)  # lower-ranked moves on the same targets, folded in
     covers: list[str] = field(default_factory=list)  # targets of this move and of its alternatives
+    via: list[str] = field(default_factory=list)  # regulator move: what it does in the model ("ACSL4 up")
+    #: (name, raises it?) of the row and of its folded alternatives, each in its own direction
+    keys: list[tuple[str, bool]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -100,8 +105,9 @@ def rank(
     group ordered by score.
 
     A move acting on a target already covered by a better move is folded into that row as an alternative
-    (FIN56 under GPX4 inhibition once GPX4 inhibition ranks higher): one row per mechanism, not per compound.
-    The rows are copies; ``recs`` is left as it is.
+    (FIN56 under GPX4 inhibition once GPX4 inhibition ranks higher), and so is a regulator move whose model
+    effect a better row already has (DPP9 inhibition, "NFE2L2 down", under NFE2L2 inhibition): one row per
+    mechanism, not per compound or regulator. The rows are copies; ``recs`` is left as it is.
     """
     if by not in RANKINGS:
         raise FerronetError(f"unknown ranking '{by}'; known: {', '.join(RANKINGS)}")
@@ -112,14 +118,25 @@ def rank(
     }
     pool = [r for r in recs if include_literature_only or r.kind != "literature"]
     out: list[Recommendation] = []
+    effect: dict[int, set[str]] = {}
     for r in sorted(pool, key=lambda r: (*keys[by](r), r.intervention)):
-        host = next((h for h in out if set(h.target) & set(r.target)), None)
+        mine = set(r.via) if r.kind == "regulator" else effect_keys(r.target, r.action)
+        host = next(
+            (h for h in out if set(h.target) & set(r.target) or (r.kind == "regulator" and mine <= effect[id(h)])),
+            None,
+        )
         if host is None:
-            out.append(replace(r, alternatives=[], covers=list(r.target), names=list(r.names)))
-        else:  # the alternative's names are listed in the row; its other targets are not the row's mechanism
-            host.alternatives.append(r.intervention)
-            host.covers += [t for t in r.target if t not in host.covers]
-            host.names += [n for n in r.names if n not in host.names and n not in r.target]
+            row = replace(r, alternatives=[], covers=list(r.target), names=list(r.names), keys=list(r.keys))
+            effect[id(row)] = mine
+            out.append(row)
+            continue
+        # the alternative's names are listed in the row; its other targets are not the row's mechanism,
+        # except for a regulator, whose name is the move
+        own = [n for n in r.names if r.kind == "regulator" or n not in r.target]
+        host.alternatives.append(r.intervention)
+        host.covers += [t for t in r.target if t not in host.covers]
+        host.names += [n for n in own if n not in host.names]
+        host.keys += [k for k in r.keys if k[0] in own and k not in host.keys]
     return out
 
 
@@ -162,6 +179,8 @@ def _row(
         contradicting=contra[:5],
         basis=_basis(move, simulated, bool(support)),
         names=sorted(move.names),
+        via=list(move.via),
+        keys=sorted({(n, acts_up(n, move.action)) for n in (*move.names, *move.targets)}),
     )
 
 

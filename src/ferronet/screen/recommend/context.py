@@ -47,8 +47,11 @@ MUTATION_EFFECT = {
     "MDM2": "activation",
     "SQSTM1": "overexpression",
 }
-#: genes whose gain is a cancer driver alteration: never proposed as an overexpression therapy
-ONCOGENES = frozenset(g for g, e in MUTATION_EFFECT.items() if e in ("activation", "overexpression"))
+#: genes whose gain is a cancer driver alteration: never proposed as an overexpression therapy (the gained
+#: genes of :data:`MUTATION_EFFECT` and the classic oncogene families the KB names outside the model)
+ONCOGENES = frozenset(g for g, e in MUTATION_EFFECT.items() if e in ("activation", "overexpression")) | frozenset(
+    {"RAS", "HRAS", "NRAS", "BRAF", "MYC", "PI3K", "PIK3CA"}
+)
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,10 @@ class Outcome:
 
 def agent_hit(kb: KnowledgeBase, s: Strategy, r: Recommendation) -> bool:
     """The row proposes the documented agent: the same compound, or an action on its gene or one of its
-    targets in the same direction (documented KEAP1 overexpression is not hit by KEAP1 inhibition)."""
-    return bool(stands_for(kb, s) & {(n, acts_up(n, r.action)) for n in (*r.names, *r.target)})
+    targets in the same direction (documented KEAP1 overexpression is not hit by KEAP1 inhibition); a
+    folded alternative counts in its own direction."""
+    keys = {(str(n), bool(u)) for n, u in r.keys} or {(n, acts_up(n, r.action)) for n in (*r.names, *r.target)}
+    return bool(stands_for(kb, s) & keys)
 
 
 def first_rank(ranked: Sequence[Recommendation], hit: Callable[[Recommendation], bool]) -> int:

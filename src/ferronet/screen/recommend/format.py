@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ferronet.screen.recommend import Recommendation
+from ferronet.screen.recommend.moves import REGULATOR_FOLD
 
 #: every part of the score, in the order the legend lists them
 SCORE_PARTS = (
@@ -25,8 +26,10 @@ SCORE_PARTS = (
 
 
 def tools_text(r: Recommendation) -> str:
-    """Tool compounds with their dose ranges, then the modalities the knowledge base documents."""
-    parts = [f"{t['compound']} ({t['range_uM'][0]:.3g}-{t['range_uM'][1]:.3g} uM)" for t in r.tools]
+    """Tool compounds with their dose ranges, then the modalities the knowledge base documents; for a
+    regulator outside the model, what it does to the model first."""
+    parts = [f"model effect: {', '.join(r.via)} (KB interactions; {REGULATOR_FOLD:g}-fold, assumed)"] if r.via else []
+    parts += [f"{t['compound']} ({t['range_uM'][0]:.3g}-{t['range_uM'][1]:.3g} uM)" for t in r.tools]
     parts += r.modalities
     if r.alternatives:
         parts.append("also: " + ", ".join(r.alternatives[:5]))

@@ -5,6 +5,9 @@ the ways to do it: the model's tool compounds (simulated, each with its dose ran
 knowledge base documents (siRNA/shRNA, CRISPR, degraders, ...). A *compound move* is a compound that acts
 on several nodes or through an effect (sorafenib, artesunate, cisplatin). A *literature move* is a
 documented agent the model has no mechanism for: it is labelled and kept out of the top list unless asked.
+A *regulator move* acts on a gene outside the model whose KB interactions (cited) set the level of model
+nodes: its loss halves the nodes it raises and doubles the nodes it represses (:data:`REGULATOR_FOLD`,
+assumed), and a regulator that lowers the labile iron pool is simulated, when lost, as iron loading.
 Oncogenes (gain-of-function cancer genes, :data:`~ferronet.screen.recommend.context.ONCOGENES`) are never
 proposed for overexpression.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ferronet.errors import UnknownNameError
 from ferronet.kb.base import KnowledgeBase
 from ferronet.model.network import Compound, Model
 from ferronet.model.perturbation import Perturbation
@@ -56,8 +60,29 @@ EFFECT_ENTITY = {
     "lipid_oxidation": "lipid-ROS",
     "ROS": "ROS",
 }
+#: assumed: losing a regulator outside the model halves the model node it raises and doubles the one it
+#: represses (gaining it does the opposite); no measured fold change is used
+REGULATOR_FOLD = 2.0
+#: KB interaction types through which a regulator sets a model node's level or activity
+REGULATORY_TYPES = frozenset(
+    {
+        "activation",
+        "inhibition",
+        "transcriptional_activation",
+        "transcriptional_repression",
+        "degradation",
+        "sequestration",
+    }
+)
+#: model condition standing for a rise of a KB state a regulator lowers (its loss raises it)
+RAISED_STATE = {"labile-Fe2+": "iron_loading"}
 #: effect entities a compound raises (GSH conjugation depletes GSH; the others raise their entity)
 RAISED = frozenset({"labile-Fe2+", "lipid-ROS", "ROS"})
+
+
+def effect_keys(targets: Sequence[str], action: str) -> set[str]:
+    """What a move does to the model, as "node up" / "node down" (one row per mechanism in a ranking)."""
+    return {f"{t} {'up' if acts_up(t, action) else 'down'}" for t in targets}
 
 
 def raises(action: str) -> bool:
@@ -107,10 +132,13 @@ class Move:
     modalities: tuple[str, ...] = ()
     kb_compounds: tuple[str, ...] = ()  # KB compounds acting on the target that the model lacks
     names: frozenset[str] = field(default_factory=frozenset)  # agent names this move stands for
+    levels: tuple[tuple[str, float], ...] = ()  # regulator move: factors on model node levels
+    extra: tuple[Perturbation, ...] = ()  # regulator move: model conditions it stands for (iron loading)
+    via: tuple[str, ...] = ()  # regulator move: what it does in the model ("ACSL4 up", "labile-Fe2+ up")
 
     @property
     def simulated(self) -> bool:
-        return self.genetic is not None or bool(self.tools)
+        return self.genetic is not None or bool(self.tools) or bool(self.levels) or bool(self.extra)
 
 
 def reachable(c: Compound) -> Tool:
@@ -240,8 +268,98 @@ def build_moves(kb: KnowledgeBase, model: Model, exclude: set[str], holdout: Hol
                 names=frozenset({gene, *(t.compound for t in tools)}),
             )
         )
+    moves += regulator_moves(kb, model, holdout)
     moves += literature_moves(kb, model, moves, holdout)
     return moves
+
+
+def _regulator_move(
+    kb: KnowledgeBase, model: Model, gene: str, edges: Sequence[tuple[str, str]], up: bool, holdout: Holdout
+) -> Move | None:
+    levels: dict[str, float] = {}
+    extra: list[Perturbation] = []
+    via: list[str] = []
+    for target, sign in edges:
+        rises = (sign == "-") != up  # losing a repressor (or gaining an activator) raises the target
+        if target in model.nodes:
+            levels[target] = levels.get(target, 1.0) * (REGULATOR_FOLD if rises else 1.0 / REGULATOR_FOLD)
+            via.append(f"{target} {'up' if rises else 'down'}")
+        elif target in RAISED_STATE and rises:
+            extra.append(model.resolve(RAISED_STATE[target]))
+            via.append(f"{target} up")
+    if not via:
+        return None
+    action = "overexpression" if up else "inhibition"
+    documented = {
+        s.agent_action
+        for s in kb.strategies
+        if s.id not in holdout.strategies
+        and s.agent_type == "genetic"
+        and s.agent.partition(":")[0] == gene
+        and raises(s.agent.partition(":")[2] or s.agent_action) == up
+    }
+    modalities = sorted({MODALITY.get(a, a) for a in documented}) or (
+        ["expression vector"] if up else ["siRNA/shRNA (research tool)"]
+    )
+    kb_tools = sorted(
+        e.id
+        for e in kb.entities.values()
+        if e.kind == "compound" and gene in (e.attrs.get("targets") or []) and ((e.attrs.get("action") in UP) == up)
+    )
+    return Move(
+        f"{gene} {action}",
+        "regulator",
+        (gene,),
+        action,
+        axis_of(kb, [gene]),
+        modalities=tuple(modalities),
+        kb_compounds=tuple(kb_tools),
+        names=frozenset({gene, *kb_tools}),
+        levels=tuple(sorted(levels.items())),
+        extra=tuple(extra),
+        via=tuple(via),
+    )
+
+
+def _known(model: Model, name: str) -> bool:
+    try:
+        model.lookup(name)
+    except UnknownNameError:
+        return False
+    return True
+
+
+def regulator_moves(kb: KnowledgeBase, model: Model, holdout: Holdout = OPEN) -> list[Move]:
+    """Moves on genes outside the model that the KB links to model nodes (cited interactions): inhibition,
+    and overexpression for a non-oncogenic ferroptosis driver. Only the molecular edges are used (never the
+    documented effect on ferroptosis or on a therapy, which is what an evaluation hides)."""
+    edges: dict[str, list[tuple[str, str]]] = {}
+    for i in kb.interactions:
+        src = kb.entities.get(i.source)
+        if src is None or src.kind not in ("gene", "complex") or _known(model, i.source):
+            continue  # a model node, condition or compound (IFNG is the immunotherapy condition)
+        if set(src.attrs.get("members") or []) & set(model.nodes):
+            continue  # a complex of model nodes (system_xc) is moved through its members
+        if i.type not in REGULATORY_TYPES or i.sign not in "+-" or not i.sign:
+            continue
+        if i.target in model.nodes or i.target in RAISED_STATE:
+            pair = (i.target, i.sign)
+            if pair not in edges.setdefault(i.source, []):
+                edges[i.source].append(pair)
+    out = []
+    for gene, pairs in sorted(edges.items()):
+        if gene in OTHER_DEATH:
+            continue
+        conflicting = {t for t, sg in pairs if (t, "+" if sg == "-" else "-") in pairs}
+        pairs = [p for p in pairs if p[0] not in conflicting]  # context-dependent edges: no single direction
+        role = kb.entities[gene].attrs.get("role", "")
+        for up in (False, True):
+            if up and (role != "driver" or gene in ONCOGENES):
+                continue
+            move = _regulator_move(kb, model, gene, pairs, up, holdout)
+            if move is not None:
+                out.append(move)
+    return out
 
 
 def literature_moves(kb: KnowledgeBase, model: Model, simulated: Sequence[Move], holdout: Holdout) -> list[Move]:

@@ -67,12 +67,31 @@ class Effect:
         return self.restoration + self.bliss + LIPID_NUDGE * self.lipid_log10_fc
 
 
-def _versions(move: Move) -> list[tuple[str, Perturbation]]:
+Version = tuple[str, tuple[Perturbation, ...], tuple[tuple[str, float], ...]]
+
+
+def _versions(move: Move) -> list[Version]:
     """The genetic action of a target move and its most potent tool compound (at its reference dose); all
-    compounds of a compound move."""
+    compounds of a compound move; the node-level changes (and conditions) of a regulator move.
+    Each version: (label, perturbations, factors on node levels)."""
     tools = [max(move.tools, key=lambda t: t.potency)] if move.genetic is not None and move.tools else move.tools
-    out = [("genetic", move.genetic)] if move.genetic is not None else []
-    return out + [(f"{t.compound}@{t.dose_uM:g}uM", t.perturbation()) for t in tools]
+    out: list[Version] = [("genetic", (move.genetic,), ())] if move.genetic is not None else []
+    if move.levels or move.extra:
+        extra = [f"{p.target}" for p in move.extra]
+        out.append(("via " + ", ".join([*move.via, *extra]), move.extra, move.levels))
+    return out + [(f"{t.compound}@{t.dose_uM:g}uM", (t.perturbation(),), ()) for t in tools]
+
+
+def _merge(
+    levels: tuple[tuple[str, float], ...], factors: tuple[tuple[str, float], ...]
+) -> tuple[tuple[str, float], ...]:
+    """The profile's node levels times a move's factors."""
+    if not factors:
+        return levels
+    out = dict(levels)
+    for node, f in factors:
+        out[node] = out.get(node, 1.0) * f
+    return tuple(sorted(out.items()))
 
 
 def effects(
@@ -85,14 +104,14 @@ def effects(
 ) -> tuple[float, float, dict[str, Effect]]:
     """Death with the therapy and without it in the resistant state, and the best effect of each move."""
 
-    def cond(ps: Sequence[Perturbation]) -> Condition:
-        return Condition("default", tuple(ps), levels)
+    def cond(ps: Sequence[Perturbation], factors: tuple[tuple[str, float], ...] = ()) -> Condition:
+        return Condition("default", tuple(ps), _merge(levels, factors))
 
     conds = [cond(state), cond([*state, *therapy])]
     index: list[tuple[str, str]] = []
     for m in moves:
-        for label, p in _versions(m):
-            conds += [cond([*state, *therapy, p]), cond([*state, p])]
+        for label, ps, factors in _versions(m):
+            conds += [cond([*state, *therapy, *ps], factors), cond([*state, *ps], factors)]
             index.append((m.key, label))
     out = run(model, conds, scheduler)
     base_0, base_t, lipid_t = float(out[0, 0]), float(out[1, 0]), float(out[1, 1])
