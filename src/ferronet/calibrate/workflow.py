@@ -75,7 +75,10 @@ def run_fit(
     full = default_data(ctrp, breast, gsh, literature=literature)
     chosen = subsample(full.lines, lines, seed)
     fit_data = full.restrict(chosen) if lines else full
-    train = subsample(fit_data.lines, fit_lines, seed)  # the lines the global fit sees (bounded cost)
+    # the lines the global fit sees: a seeded subset of the CTRPv2 lines (bounded cost) and every breast-panel line
+    ctrp_lines = sorted({k for c in fit_data.curves if c.source == "CTRPv2" for k in c.lines})
+    others = [k for c in fit_data.curves if c.source != "CTRPv2" for k in c.lines]
+    train = sorted(set(subsample(ctrp_lines, fit_lines, seed)) | set(others))
     train_data = fit_data.restrict(train)
     fid = parameter_set.fit_id(train_data.n_points(), names, method, seed, train)
     say(f"{fid}: {len(train)} lines, " + ", ".join(f"{k} {v}" for k, v in train_data.n_points().items()))
