@@ -108,7 +108,8 @@ def test_adopt_rewrites_only_the_fitted_lines(monkeypatch, model, tmp_path):
         "sigma_death: {value: 1.0, unit: dimensionless, status: assumed, source: old}\n"
         "k_mt: {value: 1.0, unit: dimensionless, status: calibrated, source: keep}\n"
     )
-    assert parameter_set.adopt(doc, src, "toy data") == 2
+    priors = tmp_path / "priors.yaml"
+    assert parameter_set.adopt(doc, src, "toy data", priors) == 2
     text = src.read_text()
     assert text.startswith("# header") and "source: keep" in text and "fit id: fit-test" in text
     import yaml
@@ -116,6 +117,11 @@ def test_adopt_rewrites_only_the_fitted_lines(monkeypatch, model, tmp_path):
     back = yaml.safe_load(text)
     assert back["theta_death"]["value"] == pytest.approx(r.values["theta_death"], rel=1e-4)
     assert back["theta_death"]["unit"] == "rel*h" and back["theta_death"]["status"] == "calibrated"
+    # the priors the fit started from are kept, so a rerun starts from the same place
+    start = yaml.safe_load(priors.read_text())["priors"]
+    assert start["theta_death"] == {"value": model.parameters["theta_death"].value, "status": "calibrated"}
+    est = {e.name: e for e in estimated_parameters(model, ["theta_death"], priors={"theta_death": (2.5, "assumed")})}
+    assert est["theta_death"].nominal == 2.5 and est["theta_death"].prior_sigma == PRIOR_SIGMA["assumed"]
 
 
 def test_objective_counts_and_caches(monkeypatch, model):

@@ -71,17 +71,36 @@ class Estimated:
         return c - LOG_RANGE, c + LOG_RANGE
 
 
-def estimated_parameters(model: Model, names: Sequence[str] = DEFAULT_ESTIMATED) -> list[Estimated]:
-    """The parameters to estimate with their priors (status decides the prior width)."""
+def shipped_priors() -> dict[str, tuple[float, str]]:
+    """Priors of parameters the package calibrated: their value and status before the shipped fit
+    (``data/model/priors.yaml``, written when a fit is adopted), so a rerun starts where the shipped fit started."""
+    from importlib import resources
+
+    import yaml
+
+    path = resources.files("ferronet.data").joinpath("model/priors.yaml")
+    if not path.is_file():
+        return {}
+    doc = yaml.safe_load(path.read_text()) or {}
+    return {k: (float(v["value"]), str(v["status"])) for k, v in doc.get("priors", {}).items()}
+
+
+def estimated_parameters(
+    model: Model, names: Sequence[str] = DEFAULT_ESTIMATED, priors: dict[str, tuple[float, str]] | None = None
+) -> list[Estimated]:
+    """The parameters to estimate with their priors: the value and status before calibration (``priors``, default
+    :func:`shipped_priors`), else the model's current value and status; the status decides the prior width."""
+    known = shipped_priors() if priors is None else priors
     out = []
     for n in names:
         if n not in model.parameters:
             raise UnknownNameError("parameter", n, suggest(n, list(model.parameters)))
         p = model.parameters[n]
-        if not (math.isfinite(p.value) and p.value > 0):
-            raise FerronetError(f"parameter {n} = {p.value!r}: only positive parameters can be estimated (log scale)")
-        sigma = GAIN_PRIOR_SIGMA if n.startswith("gain_") else PRIOR_SIGMA.get(p.status or "assumed", 1.5)
-        out.append(Estimated(n, p.value, sigma, p.status or "assumed"))
+        value, status = known.get(n, (p.value, p.status or "assumed"))
+        if not (math.isfinite(value) and value > 0):
+            raise FerronetError(f"parameter {n} = {value!r}: only positive parameters can be estimated (log scale)")
+        sigma = GAIN_PRIOR_SIGMA if n.startswith("gain_") else PRIOR_SIGMA.get(status, 1.5)
+        out.append(Estimated(n, value, sigma, status))
     return out
 
 

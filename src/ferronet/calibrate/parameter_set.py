@@ -108,9 +108,14 @@ def values(doc: dict[str, Any]) -> dict[str, float]:
     return {k: float(e["value"] if isinstance(e, dict) else e) for k, e in doc["parameters"].items()}
 
 
-def adopt(doc: dict[str, Any], parameters_yaml: Path, data_text: str) -> int:
+def adopt(doc: dict[str, Any], parameters_yaml: Path, data_text: str, priors_yaml: Path | None = None) -> int:
     """Write the MAP values of ``doc`` into ``parameters_yaml`` (one line per parameter is rewritten in place, so
-    comments and order stay); returns the number of parameters changed."""
+    comments and order stay) and, with ``priors_yaml``, the priors the fit started from (so the fit can be
+    rerun from the same place); returns the number of parameters changed."""
+    if priors_yaml is not None:
+        priors = {k: {"value": e["prior"], "status": e["prior_status"]} for k, e in doc["parameters"].items()}
+        header = f"# priors of the shipped fit {doc['fit_id']}: values and statuses before calibration\n"
+        atomic_write(priors_yaml, header + yaml.safe_dump({"fit_id": doc["fit_id"], "priors": priors}, sort_keys=False))
     text = parameters_yaml.read_text()
     n = 0
     for name, entry in doc["parameters"].items():

@@ -24,14 +24,18 @@ def _names(text: str) -> list[str]:
 )
 @click.option("--lines", type=click.IntRange(2), default=None, help="Use a seeded subset of this many lines.")
 @click.option(
-    "--fit-lines", type=click.IntRange(2), default=150, show_default=True, help="Lines each fit sees (bounds cost)."
+    "--fit-lines", type=click.IntRange(2), default=100, show_default=True, help="CTRPv2 lines the fit sees (cost)."
 )
+@click.option("--cv-lines", type=click.IntRange(2), default=50, show_default=True, help="Lines each fold's fit sees.")
+@click.option("--cv-evals", type=click.IntRange(2), default=45, show_default=True, help="Evaluations per fold's fit.")
 @click.option("--estimate", default=None, help="Comma-separated parameters to estimate (default: the documented set).")
 @click.option("--method", type=click.Choice(["lm", "cma"]), default="lm", show_default=True)
 @click.option(
     "--starts", type=click.IntRange(1), default=1, show_default=True, help="Multi-start: extra starts from the prior."
 )
-@click.option("--max-evals", type=click.IntRange(2), default=200, show_default=True, help="Model evaluations per fit.")
+@click.option(
+    "--max-evals", type=click.IntRange(2), default=60, show_default=True, help="Model evaluations of the fit."
+)
 @click.option(
     "--folds", type=click.IntRange(0), default=5, show_default=True, help="Cross-validation folds by line (0/1 = none)."
 )
@@ -49,6 +53,8 @@ def fit_cmd(
     literature,
     lines,
     fit_lines,
+    cv_lines,
+    cv_evals,
     estimate,
     method,
     starts,
@@ -68,6 +74,7 @@ def fit_cmd(
     if small:
         lines, ctrp, breast, literature = SMALL.lines, ",".join(SMALL.ctrp), ",".join(SMALL.breast), SMALL.literature
         max_evals, folds, estimate = SMALL.max_evals, SMALL.folds, estimate or ",".join(SMALL.names)
+        cv_evals = SMALL.max_evals
     run = run_fit(
         load_model(),
         out,
@@ -84,6 +91,8 @@ def fit_cmd(
         folds,
         fit_lines,
         n_ensemble,
+        cv_lines,
+        cv_evals,
         scheduler,
         say=lambda s: click.echo(s, err=True),
     )
