@@ -28,15 +28,15 @@ from ferronet.errors import FerronetError, UnknownNameError
 from ferronet.model.network import Model
 from ferronet.names import suggest
 
-#: the globally estimated parameters by default: death readout and population spread; personalisation gains of
-#: the genes the seeds name for GPX4-inhibitor resistance (FSP1/AIFM2 and NQO1: 004, FSP1-CoQ10; SLC7A11: 002/004,
-#: system xc- - GSH - GPX4; ACSL4: 004, lipid remodelling; GPX4 mRNA is not in the GDSC table); the NRF2 footprint
-#: gain; the GSH affinity of GPX4; the cellular potencies of the four fitted compounds
+#: the globally estimated parameters by default: population heterogeneity (``sigma_cap``); personalisation gains
+#: of the genes the seeds name for GPX4-inhibitor resistance (FSP1/AIFM2 and NQO1: 004, FSP1-CoQ10; SLC7A11:
+#: 002/004, system xc- - GSH - GPX4; ACSL4: 004, lipid remodelling; GPX4 mRNA is not in the GDSC table); the
+#: mRNA and NRF2-footprint gains; the cellular potencies of the four fitted compounds. The damage -> death map
+#: (``theta_death``, ``sigma_death``) and ``K_gsh`` stay at the values set on the lethal facts: fitted to the
+#: CTRPv2 curves they move to a graded death (sigma_death 1 -> 4.2) that kills 14 % of untreated cells and breaks
+#: 5 of 8 lethal facts and 12 literature cases (fit-2026-12-01-87799243, documented in docs/calibration.md)
 DEFAULT_ESTIMATED = (
-    "theta_death",
-    "sigma_death",
     "sigma_cap",
-    "K_gsh",
     "beta_expr",
     "beta_nrf2",
     "gain_AIFM2",

@@ -38,12 +38,12 @@ from ferronet.validate.observations import Observation
 VIABILITY_SD = 0.1
 #: SD floor of a GSH point: the files' SEMs (0.005-0.13) are within-experiment; 0.05 = assumed between-experiment
 GSH_SD_FLOOR = 0.05
-#: tolerance of a lethal fact's bound (fraction dead) in the hinge residual (assumed)
-FACT_SD = 0.05
+#: tolerance of a lethal fact's bound (fraction dead) in the hinge residual (assumed; a near-hard constraint)
+FACT_SD = 0.01
 #: margin beyond the check tolerance and scale of a literature case's one-sided residual (assumed: a case that
-#: misses by 0.025 costs as much as a viability point off by 0.5)
+#: misses by 0.01 costs as much as a viability point off by 0.5; near-hard constraints)
 LITERATURE_MARGIN = 0.01
-LITERATURE_SD = 0.005
+LITERATURE_SD = 0.002
 #: CTRPv2 and (assumed) breast-panel assay length, hours
 ASSAY_HOURS = 72.0
 #: a viability curve is compared at this many log-spaced doses per line
