@@ -183,10 +183,15 @@ def predict(
             for d in doses:
                 base = Condition.parse(m, [f"{drug_id}@{d:g}uM"], cell)
                 conditions.append(Condition(base.cell, base.perturbations, kept))
-    values, status = run_conditions(
-        conditions, ["ferroptosis"], scheduler, progress, desc=f"predict {drug_id}", model=m
+    # identical conditions (repeated samples, variants that reset nothing) are simulated once
+    unique = list(dict.fromkeys(conditions))
+    where = {c: i for i, c in enumerate(unique)}
+    inv = np.array([where[c] for c in conditions], dtype=np.intp)
+    values, unique_status = run_conditions(
+        unique, ["ferroptosis"], scheduler, progress, desc=f"predict {drug_id}", model=m
     )
-    death = values["ferroptosis"].reshape(len(prof.samples), len(variants), len(doses))
+    status = [unique_status[i] for i in inv]
+    death = values["ferroptosis"][inv].reshape(len(prof.samples), len(variants), len(doses))
     viability = 1.0 - death.mean(axis=2)
     out = pd.DataFrame({"sample": prof.samples, "score": viability[:, 0]})
     for k, (name, _) in enumerate(variants[1:], start=1):
