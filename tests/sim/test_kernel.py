@@ -59,3 +59,20 @@ def test_duplicate_conditions_are_simulated_once_and_expanded(model):
         np.testing.assert_allclose(y, x[[1, 0, 1, 0, 0]], rtol=1e-12, err_msg=name)  # BLAS rounding only
     assert repeated.conditions == [b, a, b, a, a]
     assert not np.array_equal(x[0], x[1])  # the two conditions differ: the mapping is tested
+
+
+def test_compiled_rhs_with_precomputed_parts_equals_the_numpy_rhs(model):
+    """The kernel's right-hand side (parameter-only parts hoisted into ``prepare``) is the model's rhs."""
+    sim = get_simulator(model)
+    rng = np.random.default_rng(3)
+    lanes = [{"cap": float(c), "g_GPX4": float(rng.uniform(0.1, 3)), "dose_erastin": float(rng.uniform(0, 10)),
+              "K_keap_ox": float(rng.uniform(0.5, 2))} for c in rng.uniform(0.3, 3, size=6)]  # fmt: skip
+    ctx = sim._context(lanes)
+    P = sim.kernel.parameter_matrix(ctx, len(lanes))
+    assert P.shape[1] > len(sim.kernel.param_names)  # some parts are precomputed
+    y = sim.y_default[:, None] * rng.uniform(0.5, 2.0, size=(len(sim.y_default), len(lanes)))
+    expected = sim.compiled.rhs(y, ctx)
+    dy = np.empty(len(sim.y_default))
+    for i in range(len(lanes)):
+        sim.kernel.module.rhs(np.ascontiguousarray(y[:, i]), P[i], dy)
+        np.testing.assert_allclose(dy, expected[:, i], rtol=1e-10, atol=1e-14)

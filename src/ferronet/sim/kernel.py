@@ -11,6 +11,7 @@ Status codes returned per lane: 0 ok, 1 step size underflow (non-finite right-ha
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.util
 import os
@@ -24,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from ferronet.io.atomic import atomic_write
+from ferronet.model.expressions import _render
 from ferronet.model.network import Model
 
 STATUS = {
@@ -55,6 +57,13 @@ def hill2(x, k):
     x = max(x, 0.0)
     xx = x * x
     return xx / (k * k + xx)
+
+
+@njit(cache=True, inline="always")
+def hillk(x, kn, n):
+    x = max(x, 0.0)
+    xn = x ** n
+    return xn / (kn + xn)
 
 
 @njit(cache=True, inline="always")
@@ -518,10 +527,12 @@ class Kernel:
     source: str
 
     def parameter_matrix(self, context: dict[str, Any], n: int) -> np.ndarray:
-        """(n, n_params) float array of the per-lane parameters from a context of scalars and arrays."""
-        P = np.empty((n, len(self.param_names)))
+        """(n, n_params + n_extra) per-lane parameters from a context of scalars and arrays, with the
+        parameter-only parts of the right-hand side precomputed (``prepare``)."""
+        P = np.empty((n, len(self.param_names) + int(self.module.N_EXTRA)))
         for j, name in enumerate(self.param_names):
             P[:, j] = context[name]
+        self.module.prepare(P)
         return P
 
     def integrate(
@@ -555,19 +566,103 @@ class Kernel:
         return out.T.copy(), status
 
 
+class _Hoister:
+    """Render expression trees for ``rhs`` with their parameter-only parts precomputed once per lane.
+
+    A maximal subtree that reads no species and no state-dependent rule (e.g. ``1 - hill(1, K, 4)``), the
+    parameter-only factors of a product, and a parameter-only divisor (as its reciprocal) become names ``_hN``
+    evaluated by ``prepare`` into extra columns of the lane's parameter vector, instead of at every call of the
+    right-hand side (six per integration step).
+    """
+
+    def __init__(self, dynamic: set[str]) -> None:
+        self.dynamic = dynamic
+        self.table: dict[str, str] = {}  # source -> name
+
+    def static(self, node: ast.expr) -> bool:
+        return not any(isinstance(n, ast.Name) and n.id in self.dynamic for n in ast.walk(node))
+
+    def name(self, node: ast.expr) -> str:
+        src = _render(node, python=True)
+        return self.table.setdefault(src, f"_h{len(self.table)}")
+
+    def render(self, node: ast.expr) -> str:
+        if isinstance(node, ast.Constant | ast.Name):
+            return _render(node, python=True)
+        if self.static(node):
+            return self.name(node)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            factors = self._factors(node)
+            fixed = [f for f in factors if self.static(f) and not isinstance(f, ast.Constant)]
+            if len(fixed) >= 2:
+                moving = [f for f in factors if f not in fixed]
+                product = fixed[0]
+                for f in fixed[1:]:
+                    product = ast.BinOp(product, ast.Mult(), f)
+                return "(" + " * ".join([self.name(product), *(self.render(f) for f in moving)]) + ")"
+        if (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Div)
+            and self.static(node.right)
+            and not isinstance(node.right, ast.Constant)
+        ):
+            reciprocal = ast.BinOp(ast.Constant(1.0), ast.Div(), node.right)
+            return f"({self.render(node.left)} * {self.name(reciprocal)})"
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Constant) and node.right.value == 2:
+                base = self.render(node.left)
+                return f"({base} * {base})"
+            op = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}[type(node.op)]
+            return f"({self.render(node.left)} {op} {self.render(node.right)})"
+        if isinstance(node, ast.UnaryOp):
+            sign = "-" if isinstance(node.op, ast.USub) else ""
+            return f"({sign}{self.render(node.operand)})"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            args = [self.render(a) for a in node.args]
+            n = node.args[-1]
+            if node.func.id == "hill" and isinstance(n, ast.Constant) and n.value == 2:
+                return f"hill2({args[0]}, {args[1]})"
+            if (
+                node.func.id == "hill"
+                and isinstance(n, ast.Constant)
+                and float(n.value).is_integer()
+                and 0 < n.value <= 8
+                and self.static(node.args[1])
+            ):  # integer Hill coefficient: K^n once per lane, x^n by multiplications instead of pow()
+                kn = self.name(ast.BinOp(node.args[1], ast.Pow(), n))
+                return f"hillk({args[0]}, {kn}, {int(n.value)})"
+            return f"{node.func.id}({', '.join(args)})"
+        return _render(node, python=True)  # pragma: no cover
+
+    def _factors(self, node: ast.expr) -> list[ast.expr]:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            return [*self._factors(node.left), *self._factors(node.right)]
+        return [node]
+
+
 def generate_source(model: Model, dynamic: list[Any], used: list[str]) -> str:
-    """Python/numba source of ``rhs(y, p, dy)`` plus the solvers, for the rules that depend on the state."""
+    """Python/numba source of ``rhs(y, p, dy)``, ``prepare(P)`` and the solvers, for the state-dependent rules."""
     species = model.species_ids
+    hoist = _Hoister(set(species) | {r.id for r in dynamic})
+    body = [f"    {r.id} = {hoist.render(r.expr.tree)}" for r in dynamic]
+    body += [f"    v_{rx.id} = {hoist.render(rx.rate.tree)}" for rx in model.reactions]
+    extra = list(hoist.table.items())  # (source, name), in order of first use
     lines = [_HEADER.format(version=model.version), "", "@njit(cache=True, fastmath=FAST)", "def rhs(y, p, dy):"]
     lines += [f"    {s} = y[{i}]" for i, s in enumerate(species)]
     lines += [f"    {name} = p[{j}]" for j, name in enumerate(used)]
-    lines += [f"    {r.id} = {r.expr.to_python()}" for r in dynamic]
-    for rx in model.reactions:
-        lines.append(f"    v_{rx.id} = {rx.rate.to_python()}")
+    lines += [f"    {name} = p[{len(used) + j}]" for j, (_, name) in enumerate(extra)]
+    lines += body
     for i, s in enumerate(species):
         terms = [f"- {f!r} * v_{rx.id}" for rx in model.reactions for t, f in rx.reactants.items() if t == s]
         terms += [f"+ {f!r} * v_{rx.id}" for rx in model.reactions for t, f in rx.products.items() if t == s]
         lines.append(f"    dy[{i}] = 0.0 {' '.join(terms)}")
+    lines += ["", "", "@njit(cache=True)", "def prepare(P):",
+              '    """Parameter-only parts of the right-hand side, once per lane, into the extra columns of P."""',
+              "    for i in range(P.shape[0]):", "        p = P[i]"]  # fmt: skip
+    lines += [f"        {name} = p[{j}]" for j, name in enumerate(used)]
+    lines += [f"        {name} = {src}\n        p[{len(used) + j}] = {name}" for j, (src, name) in enumerate(extra)]
+    lines.append("    return None")
+    lines.append(f"\n\nN_EXTRA = {len(extra)}")
     return "\n".join(lines) + "\n" + _SOLVERS
 
 
