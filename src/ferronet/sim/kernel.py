@@ -622,15 +622,16 @@ class _Hoister:
             n = node.args[-1]
             if node.func.id == "hill" and isinstance(n, ast.Constant) and n.value == 2:
                 return f"hill2({args[0]}, {args[1]})"
+            nv = n.value if isinstance(n, ast.Constant) and isinstance(n.value, int | float) else None
             if (
                 node.func.id == "hill"
-                and isinstance(n, ast.Constant)
-                and float(n.value).is_integer()
-                and 0 < n.value <= 8
+                and nv is not None
+                and float(nv).is_integer()
+                and 0 < nv <= 8
                 and self.static(node.args[1])
             ):  # integer Hill coefficient: K^n once per lane, x^n by multiplications instead of pow()
                 kn = self.name(ast.BinOp(node.args[1], ast.Pow(), n))
-                return f"hillk({args[0]}, {kn}, {int(n.value)})"
+                return f"hillk({args[0]}, {kn}, {int(nv)})"
             return f"{node.func.id}({', '.join(args)})"
         return _render(node, python=True)  # pragma: no cover
 
