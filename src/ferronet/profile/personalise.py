@@ -177,11 +177,11 @@ def predict(
     if axes:
         variants += [(a, set(g)) for a, g in AXIS_GENES.items()]
     conditions = []
+    bases = [Condition.parse(m, [f"{drug_id}@{d:g}uM"], cell) for d in doses]  # parsed once per dose
     for lv in prof.levels:
         for _, reset in variants:
             kept = tuple(sorted((g, v) for g, v in lv.items() if g not in reset))
-            for d in doses:
-                base = Condition.parse(m, [f"{drug_id}@{d:g}uM"], cell)
+            for base in bases:
                 conditions.append(Condition(base.cell, base.perturbations, kept))
     # identical conditions (repeated samples, variants that reset nothing) are simulated once
     unique = list(dict.fromkeys(conditions))

@@ -253,7 +253,7 @@ class Simulator(ABC):
         all_conds = [c.with_pre(pre) for c in conditions]
         conds = list(dict.fromkeys(all_conds))  # identical conditions are simulated once
         k = len(self.caps)
-        genotypes = [c.genotype(self.model) for c in conds]
+        genotypes = self._genotypes(conds)
         pre_values = LaneSet([{**g, **c.pre_culture(self.model)} for g, c in zip(genotypes, conds, strict=True)],
                              self.caps)  # fmt: skip
         y0, eq_status = self.equilibrate(pre_values, protocol.pre_hours)
@@ -296,6 +296,18 @@ class Simulator(ABC):
             conds = all_conds
         prov = self.provenance(protocol, time.perf_counter() - started)
         return Result(self.model, self.compiled, conds, protocol, times, states, ctx, per_cond, k, self.basal(), prov)
+
+    def _genotypes(self, conds: Sequence[Condition]) -> list[dict[str, float]]:
+        """Gene levels of each condition, computed once per distinct genotype (doses of a sample share it)."""
+        memo: dict[Any, dict[str, float]] = {}
+        out = []
+        for c in conds:
+            key = (c.cell, c.pre, tuple(p for p in c.perturbations if p.kind == "gene"), c.levels)
+            g = memo.get(key)
+            if g is None:
+                g = memo[key] = c.genotype(self.model)
+            out.append(g)
+        return out
 
     def _washed(self, values: dict[str, float], removed: frozenset[str] | None) -> dict[str, float]:
         if removed is None:
@@ -356,9 +368,12 @@ def engines() -> dict[str, str]:
     return {k: v.description for k, v in _ENGINES.items()}
 
 
-def _load_engines() -> None:
-    import ferronet.sim.engine
-    import ferronet.sim.roadrunner_engine  # noqa: F401  (registers "roadrunner")
+def _load_engines(wanted: str | None = None) -> None:
+    """Register the engines; libRoadRunner's module (SBML export, ~0.8 s of imports) only when needed."""
+    import ferronet.sim.engine  # registers "batch"
+
+    if wanted is None or wanted not in _ENGINES:
+        import ferronet.sim.roadrunner_engine  # noqa: F401  (registers "roadrunner")
 
 
 _INSTANCES: dict[tuple[str, int, str, Tolerances], Simulator] = {}
@@ -369,7 +384,7 @@ def get_simulator(model: Model, engine: str = "batch", tolerances: Tolerances | 
     from ferronet.errors import UnknownNameError
     from ferronet.names import suggest
 
-    _load_engines()
+    _load_engines(engine)
     if engine not in _ENGINES:
         raise UnknownNameError("engine", engine, suggest(engine, list(_ENGINES)))
     tol = tolerances or Tolerances()

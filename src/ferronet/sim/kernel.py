@@ -657,9 +657,9 @@ def generate_source(model: Model, dynamic: list[Any], used: list[str]) -> str:
         terms = [f"- {f!r} * v_{rx.id}" for rx in model.reactions for t, f in rx.reactants.items() if t == s]
         terms += [f"+ {f!r} * v_{rx.id}" for rx in model.reactions for t, f in rx.products.items() if t == s]
         lines.append(f"    dy[{i}] = 0.0 {' '.join(terms)}")
-    lines += ["", "", "@njit(cache=True)", "def prepare(P):",
+    lines += ["", "", "@njit(cache=True, parallel=True)", "def prepare(P):",
               '    """Parameter-only parts of the right-hand side, once per lane, into the extra columns of P."""',
-              "    for i in range(P.shape[0]):", "        p = P[i]"]  # fmt: skip
+              "    for i in prange(P.shape[0]):", "        p = P[i]"]  # fmt: skip
     lines += [f"        {name} = p[{j}]" for j, name in enumerate(used)]
     lines += [f"        {name} = {src}\n        p[{len(used) + j}] = {name}" for j, (src, name) in enumerate(extra)]
     lines.append("    return None")
