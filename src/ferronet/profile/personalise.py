@@ -303,16 +303,21 @@ def _viability(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean viability over ``doses`` (samples x variants) and whether every dose ran ok, in one batched call."""
     conditions = []
+    bases = [Condition.parse(m, [f"{drug_id}@{d:g}uM"], cell) for d in doses]  # parsed once per dose
     for lv in levels:
         for reset in variants:
             kept = tuple(sorted((g, v) for g, v in lv.items() if g not in reset))
-            for d in doses:
-                base = Condition.parse(m, [f"{drug_id}@{d:g}uM"], cell)
+            for base in bases:
                 conditions.append(Condition(base.cell, base.perturbations, kept))
-    values, status = run_conditions(
-        conditions, ["ferroptosis"], scheduler, progress, desc=f"predict {drug_id}", model=m
+    # identical conditions (repeated samples, variants that reset nothing) are simulated once
+    unique = list(dict.fromkeys(conditions))
+    where = {c: i for i, c in enumerate(unique)}
+    inv = np.array([where[c] for c in conditions], dtype=np.intp)
+    values, unique_status = run_conditions(
+        unique, ["ferroptosis"], scheduler, progress, desc=f"predict {drug_id}", model=m
     )
-    death = values["ferroptosis"].reshape(len(levels), len(variants), len(doses))
+    status = [unique_status[i] for i in inv]
+    death = values["ferroptosis"][inv].reshape(len(levels), len(variants), len(doses))
     ok = np.array([s == "ok" for s in status]).reshape(len(levels), len(variants) * len(doses))
     return 1.0 - death.mean(axis=2), np.asarray(ok.all(axis=1))
 

@@ -22,8 +22,6 @@ from ferronet.sim.result import Result
 
 T_PRE = 96.0
 T_END = 24.0
-#: lanes per compiled call (bounds the kernel's working arrays)
-BLOCK = 4096
 
 
 @register
@@ -38,23 +36,17 @@ class BatchSimulator(Simulator):
         c = self.compiled
         self.kernel: Kernel = load_kernel(model, c.dynamic_rules, c.lane_parameters)
 
-    def _matrix(self, values: list[dict[str, float]]) -> np.ndarray:
+    def _matrix(self, values: Sequence[dict[str, float]]) -> np.ndarray:
         return self.kernel.parameter_matrix(self.context(values), len(values))
 
     def integrate_lanes(
-        self, y0: np.ndarray, values: list[dict[str, float]], t_out: np.ndarray
+        self, y0: np.ndarray, values: Sequence[dict[str, float]], t_out: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        out = np.empty((len(t_out), y0.shape[0], y0.shape[1]))
-        status = np.zeros(y0.shape[1], dtype=int)
-        P_all = self._matrix(values)
-        for s in range(0, y0.shape[1], BLOCK):
-            sl = slice(s, s + BLOCK)
-            o, st, _ = self.kernel.integrate(y0[:, sl], P_all[sl], t_out, self.tol.rtol, self.tol.atol, self.tol.h0,
-                                             self.tol.max_steps)  # fmt: skip
-            out[:, :, sl], status[sl] = o, st
+        out, status, _ = self.kernel.integrate(y0, self._matrix(values), t_out, self.tol.rtol, self.tol.atol,
+                                               self.tol.h0, self.tol.max_steps)  # fmt: skip
         return out, status
 
-    def steady_lanes(self, y0: np.ndarray, values: list[dict[str, float]]) -> tuple[np.ndarray, np.ndarray]:
+    def steady_lanes(self, y0: np.ndarray, values: Sequence[dict[str, float]]) -> tuple[np.ndarray, np.ndarray]:
         y, status = self.kernel.steady(y0, self._matrix(values), self.solved, self.tol.steady_ftol)
         for s in self.accumulators:
             y[self.model.species_ids.index(s)] = y0[self.model.species_ids.index(s)]

@@ -8,6 +8,8 @@ dependency (``uv sync`` installs it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from ferronet.io.sbml import to_sbml
@@ -42,7 +44,7 @@ class RoadRunnerSimulator(Simulator):
         self._set = set(values)
 
     def integrate_lanes(
-        self, y0: np.ndarray, values: list[dict[str, float]], t_out: np.ndarray
+        self, y0: np.ndarray, values: Sequence[dict[str, float]], t_out: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         out = np.full((len(t_out), y0.shape[0], y0.shape[1]), np.nan)
         status = np.zeros(y0.shape[1], dtype=int)
@@ -64,7 +66,7 @@ class RoadRunnerSimulator(Simulator):
                 out[k, :, j] = res[int(np.searchsorted(grid, t)), 1:]
         return out, status
 
-    def steady_lanes(self, y0: np.ndarray, values: list[dict[str, float]]) -> tuple[np.ndarray, np.ndarray]:
+    def steady_lanes(self, y0: np.ndarray, values: Sequence[dict[str, float]]) -> tuple[np.ndarray, np.ndarray]:
         """Equilibria as a libRoadRunner user obtains them: the pre-culture integrated (96 h) from y0.
 
         (RoadRunner's own ``steadyState`` cannot be used: membrane damage only accumulates.) A lane still
