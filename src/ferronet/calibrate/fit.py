@@ -28,15 +28,14 @@ from ferronet.errors import FerronetError, UnknownNameError
 from ferronet.model.network import Model
 from ferronet.names import suggest
 
-#: the globally estimated parameters by default: population heterogeneity (``sigma_cap``); personalisation gains
-#: of the genes the seeds name for GPX4-inhibitor resistance (FSP1/AIFM2 and NQO1: 004, FSP1-CoQ10; SLC7A11:
-#: 002/004, system xc- - GSH - GPX4; ACSL4: 004, lipid remodelling; GPX4 mRNA is not in the GDSC table); the
-#: mRNA and NRF2-footprint gains; the cellular potencies of the four fitted compounds. The damage -> death map
-#: (``theta_death``, ``sigma_death``) and ``K_gsh`` stay at the values set on the lethal facts: fitted to the
-#: CTRPv2 curves they move to a graded death (sigma_death 1 -> 4.2) that kills 14 % of untreated cells and breaks
-#: 5 of 8 lethal facts and 12 literature cases (fit-2026-12-01-87799243, documented in docs/calibration.md)
+#: the globally estimated parameters by default: the mRNA and NRF2-footprint gains of the personalisation map;
+#: per-gene gains of the genes the seeds name for GPX4-inhibitor resistance (FSP1/AIFM2 and NQO1: 004,
+#: FSP1-CoQ10; SLC7A11: 002/004, system xc- - GSH - GPX4; ACSL4: 004, lipid remodelling; GPX4 mRNA is not in the
+#: GDSC table); the cellular potencies on GPX4 of ML210, ML162 and FIN56. Parameters that the lethal facts and the
+#: literature cases pin stay at their values: fitted to the curves, the damage -> death map moves to a graded death
+#: that kills untreated cells (fit-2026-12-01-87799243), and sigma_cap / RSL3 potency trade erastin and RSL3
+#: killing and 3 literature cases for curve shape (fit-2026-12-01-aeb87077); see docs/calibration.md
 DEFAULT_ESTIMATED = (
-    "sigma_cap",
     "beta_expr",
     "beta_nrf2",
     "gain_AIFM2",
@@ -45,7 +44,6 @@ DEFAULT_ESTIMATED = (
     "gain_ACSL4",
     "ic50_ML210_GPX4",
     "ic50_ML162_GPX4",
-    "ic50_RSL3_GPX4",
     "ic50_FIN56_GPX4",
 )
 #: log-range either side of the nominal value searched when a parameter has no bounds of its own
