@@ -30,7 +30,7 @@ def cli(capsys, monkeypatch):
 
 def test_unknown_format_names_the_valid_ones(cli):
     r = cli("model", "export", "--format", "sbm")
-    assert_clear_error(r, "sbm", "valid: sbml, antimony, bnet", "did you mean sbml")
+    assert_clear_error(r, "sbm", "valid: sbml, antimony, sedml, bnet", "did you mean sbml")
 
 
 def test_check_format_for_python_callers():
@@ -38,7 +38,7 @@ def test_check_format_for_python_callers():
     from ferronet.io.export import check_format
 
     assert check_format("bnet") == "bnet"
-    with pytest.raises(FerronetError, match="valid: sbml, antimony, bnet"):
+    with pytest.raises(FerronetError, match="valid: sbml, antimony, sedml, bnet"):
         check_format("sif")
 
 
@@ -71,3 +71,10 @@ def test_bnet_and_antimony_to_stdout(cli):
     assert r.code == 0 and "targets, factors" in r.out
     r = cli("model", "export", "--format", "antimony", "--variant", "steady-state")
     assert r.code == 0 and r.out.startswith("// Created by libAntimony") and "membrane_damage:" not in r.out
+
+
+def test_sedml_to_a_file(cli, tmp_path):
+    out = tmp_path / "exp.sedml"
+    r = cli("model", "export", "--format", "sedml", "--sbml-source", "erastin.xml", "--out", str(out))
+    assert r.code == 0, r.err
+    assert 'source="erastin.xml"' in out.read_text()

@@ -230,7 +230,7 @@ def _export_format(ctx: click.Context, param: click.Parameter, value: str) -> st
 
 @model.command("export")
 @click.option("--format", "fmt", default="sbml", show_default=True, callback=_export_format,
-              help="sbml, antimony or bnet.")  # fmt: skip
+              help="sbml, antimony, sedml or bnet.")  # fmt: skip
 @out_option("--out", type=click.Path(dir_okay=False), help="Output file, written atomically (default stdout).")
 @click.option("--perturb", "-p", "perturbations", multiple=True, help="GENE:action, compound[@dose], or condition.")
 @click.option("--cell", default=None, help="Cell profile (default: the default cancer cell).")
@@ -240,6 +240,8 @@ def _export_format(ctx: click.Context, param: click.Parameter, value: str) -> st
 @click.option("--variant", type=click.Choice(["protocol", "model", "steady-state"]), default="protocol",
               show_default=True, help="protocol: pre-culture + exposure event; model: values only; "
               "steady-state: no membrane damage, so steady states exist.")  # fmt: skip
+@click.option("--sbml-source", default="ferronet.xml", show_default=True,
+              help="sedml: the SBML file (an export with --variant protocol) the SED-ML runs.")  # fmt: skip
 def model_export(
     fmt: str,
     out: str | None,
@@ -249,15 +251,17 @@ def model_export(
     pre_hours: float,
     hours: float,
     variant: str,
+    sbml_source: str,
 ) -> None:
-    """Export the kinetic model: SBML L3V2 (libRoadRunner, COPASI), Antimony, or the gene network as bnet.
+    """Export the kinetic model: SBML L3V2 (libRoadRunner, COPASI), Antimony, SED-ML, or the gene network as bnet.
 
     SBML and Antimony carry units, identifiers and, by default, the protocol of ``ferronet simulate``
     (96 h pre-culture, then the exposure); see docs/sbml.md for the fraction-dead readout.
     """
     from ferronet.io.export import export_model
 
-    text = export_model(load_model(), fmt, list(perturbations), cell, list(pre), pre_hours, hours, variant)
+    m = load_model()
+    text = export_model(m, fmt, list(perturbations), cell, list(pre), pre_hours, hours, variant, sbml_source)
     if out:
         atomic_write(out, text, "--out")
         click.echo(f"wrote {out}", err=True)

@@ -1,7 +1,8 @@
 """``ferronet model export``: the kinetic model in one of the exchange formats, by name.
 
 Formats: ``sbml`` (SBML L3V2, :mod:`ferronet.io.sbml`), ``antimony`` (the same model as Antimony text,
-:mod:`ferronet.io.antimony`) and ``bnet`` (the gene network as a Boolean network, :mod:`ferronet.io.bnet`).
+:mod:`ferronet.io.antimony`), ``sedml`` (the protocol and subpopulations as SED-ML for an SBML file,
+:mod:`ferronet.io.sedml`) and ``bnet`` (the gene network as a Boolean network, :mod:`ferronet.io.bnet`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ferronet.names import suggest
 FORMATS = {
     "sbml": "SBML Level 3 Version 2 with units, identifiers and the protocol (libRoadRunner, COPASI, tellurium)",
     "antimony": "the SBML model as Antimony text (tellurium)",
+    "sedml": "SED-ML L1V3 for an exported SBML file: the protocol, the 9 capacity subpopulations, the readouts",
     "bnet": "the gene network as a Boolean network, 'targets, factors' (BoolNet, MaBoSS, PyBoolNet)",
 }
 
@@ -35,6 +37,7 @@ def export_model(
     pre_hours: float = 96.0,
     hours: float = 24.0,
     variant: str = "protocol",
+    sbml_source: str = "ferronet.xml",
 ) -> str:
     """The model as text in ``fmt``; SBML and Antimony carry the experiment (perturbations, cell, protocol)."""
     check_format(fmt)
@@ -44,6 +47,14 @@ def export_model(
         from ferronet.io.bnet import to_bnet
 
         return to_bnet(model)
+    if fmt == "sedml":
+        from ferronet.io.sedml import to_sedml
+        from ferronet.sim.protocol import Protocol
+
+        if perturbations or cell or pre:
+            raise FerronetError("the SED-ML export describes the protocol; put perturbations in the SBML file it names")
+        Protocol(pre_hours=pre_hours, hours=hours)  # the same checks as a simulation
+        return to_sedml(model, sbml_source, pre_hours, hours)
     from ferronet.io.sbml import Experiment, to_sbml
     from ferronet.sim import get_simulator
 
