@@ -69,6 +69,9 @@ def test_miriam_annotations(exports):
     assert "https://identifiers.org/hgnc:4556" in _uris(m.getParameter("g_GPX4"))[libsbml.BQB_IS_PROPERTY_OF]
     gcl = _uris(m.getParameter("g_GCL"))[libsbml.BQB_HAS_PART]  # a complex: its members
     assert "https://identifiers.org/hgnc:4311" in gcl  # GCLC
+    fsp1 = _uris(m.getParameter("g_AIFM2"))[libsbml.BQB_IS_PROPERTY_OF]  # checked by hand (FerrDb rows disagree)
+    assert fsp1 == {"https://identifiers.org/hgnc:21411", "https://identifiers.org/uniprot:Q9BRQ8"}
+    assert m.getParameter("g_GSR").getNumCVTerms() == 0  # no shipped id: none invented
 
 
 def _shipped_ids() -> tuple[set[str], set[str], set[str]]:
@@ -77,6 +80,7 @@ def _shipped_ids() -> tuple[set[str], set[str], set[str]]:
         return list(csv.DictReader((ln for ln in text.splitlines() if not ln.startswith("#")), delimiter="\t"))
 
     hgnc = {r["hgnc_id"] for r in rows("hgnc_genes.tsv")} | {r["hgnc_id"] for r in rows("kb/genes.tsv")}
+    hgnc |= {r["hgnc_id"] for r in rows("uniprot_genes.tsv")}
     uniprot = {r["uniprot"] for r in rows("uniprot_genes.tsv")}
     cids = {r["pubchem_cid"] for r in rows("kb/compounds.tsv")}
     return hgnc, uniprot, cids

@@ -1,9 +1,10 @@
 """Identifiers and SBO terms for the SBML export (only ids shipped with ferronet; none guessed).
 
 * genes: HGNC ids from the knowledge base (``kb/genes.tsv``) or, failing that, a symbol with exactly one id in
-  ``data/hgnc_genes.tsv``; UniProtKB accessions from ``data/uniprot_genes.tsv`` by HGNC id (both from FerrDb V2,
-  Zhou N et al. Nucleic Acids Res 2023;51:D571-D582, PMID 36305826; ``tools/add_identifiers.py``,
-  ``tools/add_uniprot.py``). Complexes and families (e.g. GCL, AMPK, mTORC1) list their members' ids.
+  ``data/hgnc_genes.tsv`` and ``data/uniprot_genes.tsv`` (or checked by hand, :data:`VERIFIED_HGNC`); UniProtKB
+  accessions from ``data/uniprot_genes.tsv`` by HGNC id (both from FerrDb V2, Zhou N et al. Nucleic Acids Res
+  2023;51:D571-D582, PMID 36305826; ``tools/add_identifiers.py``, ``tools/add_uniprot.py``).
+  Complexes and families (e.g. GCL, AMPK, mTORC1) list their members' ids.
 * compounds: PubChem CIDs from ``kb/compounds.tsv``.
 * URIs are identifiers.org compact identifiers (``https://identifiers.org/hgnc:7782``).
 * SBO terms (Systems Biology Ontology, checked against the ontology's term list): 252 polypeptide chain,
@@ -53,12 +54,18 @@ def _table(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader((ln for ln in text.splitlines() if not ln.startswith("#")), delimiter="\t"))
 
 
+#: identifiers checked by hand where the FerrDb-derived tables are ambiguous: AIFM2 (FSP1) has HGNC:21411 in 11 of
+#: its 12 FerrDb V2 rows (the other row carries ATL1's ids), and UniProt entry Q9BRQ8 names AIFM2 with HGNC:21411
+VERIFIED_HGNC = {"AIFM2": "HGNC:21411"}
+
+
 @cache
 def _hgnc_by_symbol() -> dict[str, str]:
+    """Symbol -> HGNC id where the shipped tables give exactly one id for the symbol."""
     seen: dict[str, set[str]] = {}
-    for r in _table("hgnc_genes.tsv"):
+    for r in (*_table("hgnc_genes.tsv"), *_table("uniprot_genes.tsv")):
         seen.setdefault(r["symbol"], set()).add(r["hgnc_id"])
-    return {s: next(iter(ids)) for s, ids in seen.items() if len(ids) == 1}
+    return {s: next(iter(ids)) for s, ids in seen.items() if len(ids) == 1} | VERIFIED_HGNC
 
 
 @cache
