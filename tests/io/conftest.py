@@ -47,3 +47,20 @@ def sbml_model(text: str):
     doc = libsbml.readSBMLFromString(text)
     assert doc.getNumErrors(libsbml.LIBSBML_SEV_ERROR) == 0
     return doc, doc.getModel()
+
+
+@pytest.fixture(scope="session")
+def copasi():
+    """(basico, COPASI) imported with the process's character encoding kept.
+
+    Importing COPASI sets the C library's LC_CTYPE to "C" (ASCII), which would change the default encoding of
+    every later ``open()`` / ``read_text()`` in the test session; it is put back right after the import.
+    """
+    import locale
+
+    before = locale.setlocale(locale.LC_CTYPE)
+    basico = pytest.importorskip("basico")
+    copasi_module = pytest.importorskip("COPASI")
+    locale.setlocale(locale.LC_CTYPE, before)
+    assert locale.getpreferredencoding(False) != "ANSI_X3.4-1968" or before == "C"
+    return basico, copasi_module

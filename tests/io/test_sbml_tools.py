@@ -54,9 +54,8 @@ def test_roadrunner_replays_the_protocol_and_readout(protocol_runner, packaged, 
     assert abs(theirs - ours) <= READOUT_RTOL * ours, (theirs, ours)
 
 
-def test_copasi_loads_and_runs(packaged, y_default, erastin_ht1080):
-    basico = pytest.importorskip("basico")
-    COPASI = pytest.importorskip("COPASI")
+def test_copasi_loads_and_runs(copasi, packaged, y_default, erastin_ht1080):
+    basico, COPASI = copasi
     from ferronet.io.sbml import to_sbml
 
     COPASI.CCopasiMessage.clearDeque()
@@ -71,8 +70,8 @@ def test_copasi_loads_and_runs(packaged, y_default, erastin_ht1080):
     basico.remove_datamodel(dm)
 
 
-def test_copasi_steady_state_task_on_the_steady_state_variant(packaged, y_default):
-    basico = pytest.importorskip("basico")
+def test_copasi_steady_state_task_on_the_steady_state_variant(copasi, packaged, y_default):
+    basico, _ = copasi
     from ferronet.io.sbml import to_sbml
 
     start = {k: 0.8 * v for k, v in y_default.items()}  # away from the equilibrium the task has to find

@@ -35,8 +35,8 @@ def test_sedml_structure(sedml, packaged):
     assert labels == ["time", "D", "L", "Fe", "GSH"]
 
 
-def test_copasi_imports_the_sedml(tmp_path, packaged, erastin_ht1080, sedml):
-    COPASI = pytest.importorskip("COPASI")
+def test_copasi_imports_the_sedml(copasi, tmp_path, packaged, erastin_ht1080, sedml):
+    _, COPASI = copasi
     from ferronet.io.sbml import to_sbml
 
     (tmp_path / "erastin_ht1080.xml").write_text(to_sbml(packaged, experiment=erastin_ht1080, variant="protocol"))
