@@ -245,22 +245,54 @@ def model() -> None:
     """The kinetic model: export, parameters, vocabulary."""
 
 
+def _export_format(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from ferronet.io.export import check_format
+
+    try:
+        return check_format(value)
+    except FerronetError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @model.command("export")
-@click.option("--format", "fmt", type=click.Choice(["sbml"]), default="sbml", show_default=True)
-@out_option("--out", type=click.Path(dir_okay=False), help="Output file (default stdout).")
-def model_export(fmt: str, out: str | None) -> None:
-    """Export the kinetic model (SBML L3V2, simulable with libRoadRunner / COPASI)."""
-    from ferronet.io.sbml import to_sbml
-    from ferronet.sim import get_simulator
+@click.option("--format", "fmt", default="sbml", show_default=True, callback=_export_format,
+              help="sbml, antimony, sedml or bnet.")  # fmt: skip
+@out_option("--out", type=click.Path(dir_okay=False), help="Output file, written atomically (default stdout).")
+@click.option("--perturb", "-p", "perturbations", multiple=True, help="GENE:action, compound[@dose], or condition.")
+@click.option("--cell", default=None, help="Cell profile (default: the default cancer cell).")
+@click.option("--pre", "pre", multiple=True, help="Present during pre-culture only, withdrawn at t = 0 (repeatable).")
+@click.option("--pre-hours", type=float, default=96.0, show_default=True, help="Length of the pre-culture (h).")
+@click.option("--hours", type=float, default=24.0, show_default=True, help="Length of the exposure (h).")
+@click.option("--variant", type=click.Choice(["protocol", "model", "steady-state"]), default="protocol",
+              show_default=True, help="protocol: pre-culture + exposure event; model: values only; "
+              "steady-state: no membrane damage, so steady states exist.")  # fmt: skip
+@click.option("--sbml-source", default="ferronet.xml", show_default=True,
+              help="sedml: the SBML file (an export with --variant protocol) the SED-ML runs.")  # fmt: skip
+def model_export(
+    fmt: str,
+    out: str | None,
+    perturbations: tuple[str, ...],
+    cell: str | None,
+    pre: tuple[str, ...],
+    pre_hours: float,
+    hours: float,
+    variant: str,
+    sbml_source: str,
+) -> None:
+    """Export the kinetic model: SBML L3V2 (libRoadRunner, COPASI), Antimony, SED-ML, or the gene network as bnet.
+
+    SBML and Antimony carry units, identifiers and, by default, the protocol of ``ferronet simulate``
+    (96 h pre-culture, then the exposure); see docs/sbml.md for the fraction-dead readout.
+    """
+    from ferronet.io.export import export_model
 
     m = load_model()
-    y0 = get_simulator(m).y_default
-    text = to_sbml(m, dict(zip(m.species_ids, map(float, y0), strict=True)))
+    text = export_model(m, fmt, list(perturbations), cell, list(pre), pre_hours, hours, variant, sbml_source)
     if out:
         atomic_write(out, text, "--out")
         click.echo(f"wrote {out}", err=True)
     else:
-        click.echo(text)
+        click.echo(text, nl=not text.endswith("\n"))
 
 
 @model.command("parameters")
