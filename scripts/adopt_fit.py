@@ -19,7 +19,7 @@ def main() -> None:
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     doc = parameter_set.load(sys.argv[1])
-    data_text = ", ".join(f"{k} ({v})" for k, v in doc["data"].items())
+    data_text = ", ".join(f"{k}: {v} points" for k, v in doc["data"].items())
     n = parameter_set.adopt(doc, MODEL / "parameters.yaml", data_text, MODEL / "priors.yaml")
     print(f"{doc['fit_id']}: {n} parameters adopted into {MODEL / 'parameters.yaml'}")
 

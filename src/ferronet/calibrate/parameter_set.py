@@ -117,8 +117,14 @@ def adopt(doc: dict[str, Any], parameters_yaml: Path, data_text: str, priors_yam
         header = f"# priors of the shipped fit {doc['fit_id']}: values and statuses before calibration\n"
         atomic_write(priors_yaml, header + yaml.safe_dump({"fit_id": doc["fit_id"], "priors": priors}, sort_keys=False))
     text = parameters_yaml.read_text()
+    compounds_yaml = parameters_yaml.with_name("compounds.yaml")
     n = 0
+    potencies = {k: e for k, e in doc["parameters"].items() if k.startswith("ic50_")}
+    if potencies:
+        n += _adopt_potencies(doc["fit_id"], potencies, compounds_yaml, data_text)
     for name, entry in doc["parameters"].items():
+        if name in potencies:
+            continue
         line_re = re.compile(rf"^{re.escape(name)}: \{{.*\}}$", re.MULTILINE)
         match = line_re.search(text)
         if match is None:
@@ -135,4 +141,46 @@ def adopt(doc: dict[str, Any], parameters_yaml: Path, data_text: str, priors_yam
         text = text[: match.start()] + line + text[match.end() :]
         n += 1
     atomic_write(parameters_yaml, text)
+    return n
+
+
+def _adopt_potencies(fid: str, potencies: dict[str, Any], compounds_yaml: Path, data_text: str) -> int:
+    """Rewrite ``ic50`` and ``potency_kind`` of the fitted mechanisms (``ic50_<COMPOUND>_<TARGET>``) in place."""
+    lines: list[str | None] = list(compounds_yaml.read_text().split("\n"))
+    n = 0
+    for name, entry in potencies.items():
+        compound, target = name[len("ic50_") :].rsplit("_", 1)
+        lines = [ln for ln in lines if ln is not None]
+        start = next((i for i, ln in enumerate(lines) if ln == f"{compound}:"), None)
+        if start is None:
+            raise FerronetError(f"{compounds_yaml}: no compound {compound} for {name}")
+        text = [ln or "" for ln in lines]
+        end = next((i for i in range(start + 1, len(text)) if text[i] and not text[i][0].isspace()), len(text))
+        mech = next((i for i in range(start, end) if text[i].strip() == f"- target: {target}"), None)
+        if mech is None:
+            raise FerronetError(f"{compounds_yaml}: {compound} has no mechanism on {target}")
+        stop = next((i for i in range(mech + 1, end) if text[i].strip().startswith("- target:")), end)
+        kind = (
+            f"calibrated on {data_text} (fit id: {fid}; 95% interval {entry['lower95']:g}-{entry['upper95']:g} uM);"
+            f" prior {entry['prior']:g} uM ({entry['prior_status']})"
+        )
+        found = set()
+        for i in range(mech, stop):
+            key = text[i].strip().split(":", 1)[0]
+            if key == "ic50":
+                lines[i] = f"    ic50: {entry['value']}"
+                found.add(key)
+            elif key == "potency_kind":
+                lines[i] = f"    potency_kind: '{kind}'"
+                j = i + 1
+                while j < stop and text[j].startswith("      "):  # wrapped continuation lines are dropped
+                    lines[j] = None
+                    j += 1
+                found.add(key)
+        if "ic50" not in found:
+            raise FerronetError(f"{compounds_yaml}: {compound} -> {target} has no ic50 line")
+        if "potency_kind" not in found:
+            lines.insert(mech + 1, f"    potency_kind: '{kind}'")
+        n += 1
+    atomic_write(compounds_yaml, "\n".join(ln for ln in lines if ln is not None))
     return n
