@@ -55,3 +55,24 @@ def test_fit_refuses_erastin_and_unknown_parameters(shared, monkeypatch, tmp_pat
     r = CliRunner().invoke(cli, ["fit", "--small", "--estimate", "theta_deth", "--out", str(tmp_path)])
     assert isinstance(r.exception, FerronetError) and "theta_death" in str(r.exception)
     assert not list(tmp_path.glob("fit-*"))  # nothing written
+
+
+def test_predict_with_a_fit_file_uses_its_estimate_as_the_nominal_score(small_fit, shared, tmp_path):
+    """The score and its interval come from the same fit: the score lies inside (or at) the interval's range."""
+    from ferronet.calibrate import data
+
+    out, _ = small_fit
+    (yaml_path,) = out.glob("fit-*.yaml")
+    expr = data.expression().iloc[:6]
+    path = tmp_path / "expr.tsv"
+    expr.to_csv(path, sep="\t")
+    r = CliRunner().invoke(
+        cli, ["predict", "--drug", "ML210", "--expression", str(path), "--ensemble", str(yaml_path), "--no-axes"]
+    )
+    assert r.exit_code == 0, r.output
+    rows = [ln.split("\t") for ln in r.output.splitlines() if ln.startswith(tuple(expr.index))]
+    assert len(rows) == 6
+    for row in rows:
+        score, lo, hi = (float(x) for x in row[1:4])
+        width = hi - lo
+        assert lo - max(width, 0.02) <= score <= hi + max(width, 0.02)

@@ -46,6 +46,9 @@ class ParameterCondition(Condition):
     def genotype(self, model: Model) -> dict[str, float]:
         return {**super().genotype(model), **dict(self.overrides)}
 
+    def genotype_key(self) -> tuple[object, ...]:
+        return (*super().genotype_key(), self.overrides)
+
     def with_pre(self, pre: Sequence[Perturbation]) -> Condition:
         if not pre:
             return self

@@ -55,7 +55,8 @@ def predict_cmd(
     expr = read_samples(expression, "expression", var_symbols=var_symbols)
     muts = read_samples(mutations, "mutations", binary=True) if mutations else None
     prot = read_samples(proteins, "proteins", allow_missing=True) if proteins else None
-    sets = load_ensemble(ensemble)[1] if ensemble else None
+    if ensemble:
+        load_ensemble(ensemble)  # a bad file fails here, before any simulation
     for name, frame in (("mutations", muts), ("proteins", prot)):
         if frame is not None:
             unknown = [s for s in frame.index if s not in expr.index]
@@ -69,7 +70,7 @@ def predict_cmd(
         warnings.simplefilter("always")
         table = predict(
             drug, expr, muts, prot, cell=cell, axes=not no_axes, scheduler=scheduler, normalise=normalise,
-            ensemble=sets,
+            ensemble=ensemble,
         )  # fmt: skip
     _echo_warnings(caught)
     _write_table(table, out)

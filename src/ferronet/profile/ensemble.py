@@ -57,6 +57,13 @@ def _set_lines(node: yaml.Node | None) -> list[int]:
     return []
 
 
+#: the other keys of a ``ferronet fit`` parameter-set file (ferronet.calibrate.parameter_set), accepted as is
+FIT_DOCUMENT_KEYS = frozenset(
+    {"ferronet_version", "model_version", "method", "seed", "cost", "data_cost", "evaluations", "seconds", "data",
+     "parameters"}
+)  # fmt: skip
+
+
 def load_ensemble(path: str | Path, model: Model | None = None) -> tuple[str, list[dict[str, float]]]:
     """``(fit_id, parameter_sets)`` from a YAML file ``{fit_id: str, parameter_sets: [{name: value}, ...]}``."""
     path = Path(path)
@@ -81,7 +88,7 @@ def load_ensemble(path: str | Path, model: Model | None = None) -> tuple[str, li
     fit_id = data.get("fit_id")
     if not isinstance(fit_id, str) or not fit_id.strip():
         problems.append(Problem(path.name, 1, "fit_id", "missing or not a text"))
-    unknown = sorted(set(data) - {"fit_id", "parameter_sets"})
+    unknown = sorted(set(data) - {"fit_id", "parameter_sets"} - FIT_DOCUMENT_KEYS)
     if unknown:
         problems.append(
             Problem(path.name, 1, ", ".join(map(str, unknown)), "unknown key(s); expected fit_id, parameter_sets")

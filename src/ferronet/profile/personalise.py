@@ -342,7 +342,9 @@ def predict(
     ``ensemble``: parameter sets (a list of ``{name: value}`` or a YAML file, see
     :func:`ferronet.profile.ensemble.load_ensemble`). Each set is simulated as ``model.with_parameters(set)``
     (personalisation included: its gains apply); ``score`` stays the nominal model's, ``score_lo`` and
-    ``score_hi`` are the 5th and 95th percentiles across the sets that ran, ``n_sets`` how many did.
+    ``score_hi`` are the 5th and 95th percentiles across the sets that ran, ``n_sets`` how many did. When the
+    file is a ``ferronet fit`` parameter set, its estimate (``parameters``) is the nominal model, so the score
+    and its interval come from the same fit.
     """
     from ferronet.profile.ensemble import as_parameter_sets
 
@@ -351,6 +353,8 @@ def predict(
     if kind != "compound":
         raise FerronetError(f"'{drug}' is a {kind}, not a compound")
     sets = as_parameter_sets(ensemble, m) if ensemble is not None else None
+    if isinstance(ensemble, str | Path):
+        m = _with_fit_estimate(m, Path(ensemble))
     expression = as_expression_frame(expression)  # AnnData objects: symbols from var_names (Ensembl ids mapped)
     prof = personalise(expression, mutations, proteins, m, normalise)
     doses = m.compounds[drug_id].standard_doses(n_doses)
@@ -395,6 +399,18 @@ def _interval(
         col = scores[np.isfinite(scores[:, j]), j]
         lo[j], hi[j] = np.percentile(col, INTERVAL)
     return lo, hi, n
+
+
+def _with_fit_estimate(m: Model, path: Path) -> Model:
+    """``m`` with the MAP values of a ``ferronet fit`` file (unchanged for a plain ensemble file)."""
+    import yaml
+
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    est = doc.get("parameters") if isinstance(doc, dict) else None
+    if not isinstance(est, dict):
+        return m
+    values = {k: float(e["value"] if isinstance(e, dict) else e) for k, e in est.items()}
+    return m.with_parameters(values, f"estimate of {doc.get('fit_id', path.name)}")
 
 
 def samples_from(frames: Sequence[pd.DataFrame | None]) -> list[str]:

@@ -302,7 +302,7 @@ class Simulator(ABC):
         memo: dict[Any, dict[str, float]] = {}
         out = []
         for c in conds:
-            key = (c.cell, c.pre, tuple(p for p in c.perturbations if p.kind == "gene"), c.levels)
+            key = c.genotype_key()
             g = memo.get(key)
             if g is None:
                 g = memo[key] = c.genotype(self.model)

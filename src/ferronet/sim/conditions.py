@@ -31,6 +31,10 @@ class Condition:
         pre_resolved = tuple(p if isinstance(p, Perturbation) else model.resolve(p) for p in pre)
         return cls(model.resolve_cell(cell).id, (*model.perturbations, *resolved), (), pre_resolved)
 
+    def genotype_key(self) -> tuple[object, ...]:
+        """What :meth:`genotype` depends on (conditions with equal keys share their gene levels)."""
+        return (self.cell, self.pre, tuple(p for p in self.perturbations if p.kind == "gene"), self.levels)
+
     def genotype(self, model: Model) -> dict[str, float]:
         """Gene levels of the cell (profile, genetic perturbations, personalised levels): fixed in every phase."""
         genetic = [p for p in (*self.pre, *self.perturbations) if p.kind == "gene"]
