@@ -44,6 +44,12 @@ FACT_SD = 0.01
 #: misses by 0.01 costs as much as a viability point off by 0.5; near-hard constraints)
 LITERATURE_MARGIN = 0.01
 LITERATURE_SD = 0.002
+#: between-line term of a cohort's curves: the standardised simulated AUC against the standardised measured AUC,
+#: ``(z_sim - z_meas) / CORRELATION_SD`` per line (sum of squares = 2 n (1 - Pearson r) / SD^2): it fits which
+#: line is more resistant, which the squared curve error alone trades for smaller spread (assumed weight)
+CORRELATION_SD = 0.1
+#: a cohort needs this many lines for the between-line term
+CORRELATION_MIN_LINES = 10
 #: CTRPv2 and (assumed) breast-panel assay length, hours
 ASSAY_HOURS = 72.0
 #: a viability curve is compared at this many log-spaced doses per line
@@ -289,6 +295,8 @@ def residuals(fit_data: FitData, sim: Simulated) -> np.ndarray:
     for c, s in zip(fit_data.curves, sim.curves, strict=True):
         ok = np.isfinite(c.viability)
         parts.append(np.nan_to_num((s[ok] - c.viability[ok]) / VIABILITY_SD, nan=10.0))
+        if c.source == "CTRPv2" and len(c.lines) >= CORRELATION_MIN_LINES:
+            parts.append(between_line_residuals(c, s))
     if fit_data.gsh is not None and sim.gsh is not None:
         sd = np.maximum(fit_data.gsh["sem"].to_numpy(), GSH_SD_FLOOR)
         parts.append(np.nan_to_num((sim.gsh - fit_data.gsh["gsh"].to_numpy()) / sd, nan=10.0))
@@ -302,6 +310,19 @@ def residuals(fit_data: FitData, sim: Simulated) -> np.ndarray:
     if sim.literature:
         parts.append(literature_residuals(sim.literature))
     return np.concatenate(parts)
+
+
+def between_line_residuals(c: CurveData, sim: np.ndarray) -> np.ndarray:
+    """Standardised simulated minus standardised measured AUC per line, / :data:`CORRELATION_SD`."""
+    ok = np.isfinite(c.viability)
+    meas = np.array([c.viability[i, ok[i]].mean() for i in range(len(c.lines))])
+    pred = np.array([np.nan_to_num(sim[i, ok[i]], nan=0.0).mean() for i in range(len(c.lines))])
+
+    def z(x: np.ndarray) -> np.ndarray:
+        sd = x.std()
+        return (x - x.mean()) / sd if sd > 1e-9 else np.zeros_like(x)
+
+    return (z(pred) - z(meas)) / CORRELATION_SD
 
 
 def literature_residuals(cases: Sequence[tuple[str, float, float]]) -> np.ndarray:

@@ -36,8 +36,14 @@ from ferronet.model.network import Model
 
 
 def fit_id(data_counts: dict[str, int], names: Sequence[str], method: str, seed: int, lines: Sequence[str]) -> str:
-    """``fit-YYYY-MM-DD-<digest>``: the digest covers data, lines, estimated names, method, seed and version."""
-    text = repr((sorted(data_counts.items()), sorted(lines), list(names), method, seed, ferronet.__version__))
+    """``fit-YYYY-MM-DD-<digest>``: the digest covers data, lines, estimated names, method, seed, version and the
+    objective's weights."""
+    from ferronet.calibrate import objective
+
+    weights = {k: getattr(objective, k) for k in sorted(dir(objective)) if k.endswith("_SD") or k.startswith("CORR")}
+    text = repr(
+        (sorted(data_counts.items()), sorted(lines), list(names), method, seed, ferronet.__version__, weights)
+    )
     return f"fit-{dt.date.today().isoformat()}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
