@@ -86,7 +86,8 @@ def test_prior_classes():
 
 @pytest.mark.filterwarnings("ignore:.*model genes are missing")
 def test_rules_reproduce_personalise(problem, shared, monkeypatch):
-    """g_G = mutf * clip(exp(beta_expr * z)) from the condition table equals personalise() on the same lines."""
+    """g_G = mutf * clip(exp(beta_expr * gain_G * z)) from the condition table equals personalise() on the same
+    lines."""
     from ferronet.model.network import load_model
     from ferronet.profile.personalise import personalise
 
@@ -101,7 +102,7 @@ def test_rules_reproduce_personalise(problem, shared, monkeypatch):
         personalise(cl.expression, cl.mutations.fillna(0), cl.proteins, m, normalise="cohort").levels, index=keys
     )  # the PEtab rules use cohort z-scores
     for gene in ("SLC7A11", "NQO1", "NFE2L2", "KEAP1"):
-        beta = p["beta_nrf2"] if gene == "NFE2L2" else p["beta_expr"]
+        beta = p["beta_nrf2"] if gene == "NFE2L2" else p["beta_expr"] * p.get(f"gain_{gene}", 1.0)
         z = pre[f"mrna_z_{gene}"].to_numpy() if f"mrna_z_{gene}" in pre else np.zeros(len(pre))
         level = np.clip(np.exp(beta * z), p["level_floor"], p["level_cap"])
         if f"prot_on_{gene}" in pre:
@@ -142,6 +143,6 @@ def test_problem_simulates_with_steady_preequilibration(small):
     for k, v in sim.items():
         rr[k] = float(v)
     z = sim["mrna_z_NQO1"]
-    assert rr["g_NQO1"] == pytest.approx(np.clip(np.exp(rr["beta_expr"] * z), 0.1, 10.0), rel=1e-9)
+    assert rr["g_NQO1"] == pytest.approx(np.clip(np.exp(rr["beta_expr"] * rr["gain_NQO1"] * z), 0.1, 10.0), rel=1e-9)
     rr.simulate(0, row["time"], 11)
     assert rr["D"] > 0  # damage accrues once switched on at the highest dose

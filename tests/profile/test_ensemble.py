@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from ferronet.errors import FerronetError, ValidationError
+from ferronet.model import load_model
 from ferronet.profile.ensemble import as_parameter_sets, load_ensemble
 from ferronet.profile.personalise import predict
 
@@ -58,16 +59,20 @@ def test_bad_ensemble_files_report_every_problem_with_lines(tmp_path):
         as_parameter_sets([])
 
 
+#: the shipped value of the gain the tests vary (sets at this value reproduce the nominal model)
+G0 = load_model().parameters["gain_AIFM2"].value
+
+
 def test_identical_sets_give_a_zero_width_interval_at_the_nominal_score():
-    t = _predict([{"gain_AIFM2": 1.0}] * 3)
+    t = _predict([{"gain_AIFM2": G0}] * 3)
     assert (t["n_sets"] == 3).all()
     assert t["score_lo"].to_numpy() == pytest.approx(t["score"].to_numpy())
     assert t["score_hi"].to_numpy() == pytest.approx(t["score"].to_numpy())
 
 
 def test_wider_gain_spread_widens_the_interval():
-    narrow = _predict([{"gain_AIFM2": g} for g in (0.8, 1.0, 1.25)])
-    wide = _predict([{"gain_AIFM2": g} for g in (0.25, 1.0, 4.0)])
+    narrow = _predict([{"gain_AIFM2": G0 * g} for g in (0.8, 1.0, 1.25)])
+    wide = _predict([{"gain_AIFM2": G0 * g} for g in (0.25, 1.0, 4.0)])
     for t in (narrow, wide):
         assert (t["score_lo"] <= t["score_hi"]).all()
         assert t.loc["high FSP1", "score_lo"] <= t.loc["high FSP1", "score"] <= t.loc["high FSP1", "score_hi"]

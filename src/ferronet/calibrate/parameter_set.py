@@ -41,9 +41,7 @@ def fit_id(data_counts: dict[str, int], names: Sequence[str], method: str, seed:
     from ferronet.calibrate import objective
 
     weights = {k: getattr(objective, k) for k in sorted(dir(objective)) if k.endswith("_SD") or k.startswith("CORR")}
-    text = repr(
-        (sorted(data_counts.items()), sorted(lines), list(names), method, seed, ferronet.__version__, weights)
-    )
+    text = repr((sorted(data_counts.items()), sorted(lines), list(names), method, seed, ferronet.__version__, weights))
     return f"fit-{dt.date.today().isoformat()}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 

@@ -4,7 +4,7 @@ Layout (built from ``../shared`` at run time, never committed):
 
 - **Model**: ``ferronet.io.sbml.to_sbml(model)`` plus the personalisation mapping written as SBML assignment
   rules, so that its global gains are estimable: for each personalised gene ``G``,
-  ``g_G = mutf_G * clip(exp(beta_expr * mrna_z_G) * (1 - prot_on_G) + 2 ** (beta_prot * prot_G) * prot_on_G,
+  ``g_G = mutf_G * clip(exp(beta_expr * gain_G * mrna_z_G) * (1 - prot_on_G) + 2 ** (beta_prot * prot_G) * prot_on_G,
   level_floor, level_cap)`` (``beta_nrf2`` and the NRF2-target footprint for NFE2L2), the map of
   :mod:`ferronet.profile.personalise`. ``mrna_z_G`` (cohort z-score of mRNA), ``prot_G`` (log2 protein),
   ``prot_on_G`` (1 where the protein was measured) and ``mutf_G`` (mutation or cell-profile factor) are *fixed condition
@@ -164,7 +164,12 @@ def personalised_sbml(model: Model, expr_genes: list[str], prot_genes: list[str]
         if g in expr_genes:
             add_param(f"mrna_z_{gid}", 0.0)
             beta = "beta_nrf2" if g == "NFE2L2" else "beta_expr"
-            level = f"exp({beta} * mrna_z_{gid})"
+            gain = ""
+            if g != "NFE2L2" and f"gain_{g}" in model.parameters:
+                if m.getParameter(f"gain_{gid}") is None:
+                    add_param(f"gain_{gid}", model.parameters[f"gain_{g}"].value)
+                gain = f" * gain_{gid}"
+            level = f"exp({beta}{gain} * mrna_z_{gid})"
             if g in prot_genes:
                 add_param(f"prot_{gid}", 0.0)
                 add_param(f"prot_on_{gid}", 0.0)
