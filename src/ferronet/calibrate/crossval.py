@@ -16,7 +16,7 @@ import pandas as pd
 
 from ferronet.calibrate.fit import DEFAULT_ESTIMATED, FitResult, fit
 from ferronet.calibrate.folds import Split, line_splits
-from ferronet.calibrate.objective import FitData, simulate
+from ferronet.calibrate.objective import FitData, line_means, simulate
 from ferronet.model.network import Model
 
 
@@ -46,6 +46,7 @@ def predict_curves(model: Model, fit_data: FitData, fold: int | str = "") -> pd.
     rows = []
     for c, s in zip(fit_data.curves, sim.curves, strict=True):
         ok = np.isfinite(c.viability)
+        measured_auc, predicted_auc = line_means(c.viability, ok), line_means(s, ok)
         for i, line in enumerate(c.lines):
             m = ok[i]
             if not m.any():
@@ -56,8 +57,8 @@ def predict_curves(model: Model, fit_data: FitData, fold: int | str = "") -> pd.
                     "line": line,
                     "source": c.source,
                     "drug": c.drug,
-                    "measured_auc": float(c.viability[i, m].mean()),
-                    "predicted_auc": float(s[i, m].mean()),
+                    "measured_auc": float(measured_auc[i]),
+                    "predicted_auc": float(predicted_auc[i]),
                     "rmse": float(np.sqrt(np.mean((s[i, m] - c.viability[i, m]) ** 2))),
                 }
             )

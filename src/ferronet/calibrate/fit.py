@@ -156,7 +156,7 @@ class Objective:
         self.n_evaluations = 0
         self.history: list[float] = []
         self.bar = tqdm(desc="fit", unit="eval", disable=not progress, mininterval=2.0)
-        self._last: tuple[bytes, np.ndarray, Simulated] | None = None
+        self._last: tuple[bytes, Simulated] | None = None
         self.budget: int | None = None
         self.best: tuple[float, np.ndarray] | None = None
 
@@ -168,9 +168,9 @@ class Objective:
     def simulate(self, x: np.ndarray) -> Simulated:
         key = np.asarray(x, dtype=float).tobytes()
         if self._last is not None and self._last[0] == key:
-            return self._last[2]
+            return self._last[1]
         sim = simulate(self.model_at(x), self.data, scheduler=self.scheduler)
-        self._last = (key, np.array(x), sim)
+        self._last = (key, sim)
         return sim
 
     def __call__(self, x: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ Erastin viability data are never used: erastin is predicted from mechanism alone
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -102,10 +102,6 @@ class CurveData:
             self, lines=tuple(self.lines[i] for i in rows), doses=self.doses[rows], viability=self.viability[rows]
         )
 
-    def auc(self) -> pd.Series:
-        """Measured mean viability over the compared doses (the model's analogue of the CTRPv2 AUC)."""
-        return pd.Series(np.nanmean(self.viability, axis=1), index=list(self.lines), name=self.drug)
-
 
 @dataclass(frozen=True)
 class FitData:
@@ -116,7 +112,6 @@ class FitData:
     gsh: pd.DataFrame | None = None
     facts: tuple[LethalFact, ...] = LETHAL_FACTS
     literature: tuple[Observation, ...] = ()
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def lines(self) -> list[str]:
@@ -207,27 +202,27 @@ class Simulated:
     failed: int
     literature: tuple[tuple[str, float, float], ...] = ()  # (expected direction, first, second) per case
 
-    def auc(self, fit_data: FitData) -> list[pd.Series]:
-        return [
-            pd.Series(np.nanmean(np.where(np.isfinite(c.viability), s, np.nan), axis=1), index=list(c.lines))
-            for c, s in zip(fit_data.curves, self.curves, strict=True)
-        ]
 
-
-def line_levels(model: Model, cells: data.CellLineData) -> dict[str, tuple[tuple[str, float], ...]]:
-    """Personalised gene levels of every line (the map of ``ferronet predict``), sorted for the engine."""
+def line_levels(
+    model: Model, cells: data.CellLineData, lines: Sequence[str] | None = None
+) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Personalised gene levels of ``lines`` (default: every line; the map of ``ferronet predict``, which
+    normalises each sample against the shipped reference, so a subset gives the same levels), sorted for the
+    engine."""
     import warnings
 
+    rows = list(cells.expression.index if lines is None else lines)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # missing genes are reported by the fit report, not per evaluation
-        prof = personalise(cells.expression, cells.mutations.fillna(0), cells.proteins, model)
+        prof = personalise(
+            cells.expression.loc[rows], cells.mutations.loc[rows].fillna(0), cells.proteins.loc[rows], model
+        )
     return {s: tuple(sorted(lv.items())) for s, lv in zip(prof.samples, prof.levels, strict=True)}
 
 
 def simulate(model: Model, fit_data: FitData, progress: bool = False, scheduler: str | None = None) -> Simulated:
     """Simulate every curve point, GSH point and lethal fact of ``fit_data`` with ``model``."""
-    levels = line_levels(model, fit_data.cells)
-    curves: list[np.ndarray] = []
+    levels = line_levels(model, fit_data.cells, fit_data.lines)  # only the lines this evaluation simulates
     failed = 0
     by_hours: dict[float, list[tuple[int, list[Condition]]]] = {}
     for i, c in enumerate(fit_data.curves):
@@ -312,11 +307,16 @@ def residuals(fit_data: FitData, sim: Simulated) -> np.ndarray:
     return np.concatenate(parts)
 
 
+def line_means(values: np.ndarray, measured: np.ndarray) -> np.ndarray:
+    """Each line's mean of ``values`` over its measured doses (the model's analogue of the CTRPv2 AUC)."""
+    return np.array([row[m].mean() if m.any() else np.nan for row, m in zip(values, measured, strict=True)])
+
+
 def between_line_residuals(c: CurveData, sim: np.ndarray) -> np.ndarray:
     """Standardised simulated minus standardised measured AUC per line, / :data:`CORRELATION_SD`."""
-    ok = np.isfinite(c.viability)
-    meas = np.array([c.viability[i, ok[i]].mean() for i in range(len(c.lines))])
-    pred = np.array([np.nan_to_num(sim[i, ok[i]], nan=0.0).mean() for i in range(len(c.lines))])
+    measured = np.isfinite(c.viability)
+    meas = line_means(c.viability, measured)
+    pred = line_means(np.nan_to_num(sim, nan=0.0), measured)
 
     def z(x: np.ndarray) -> np.ndarray:
         sd = x.std()
