@@ -1,9 +1,12 @@
-"""Shared fixtures: the packaged knowledge base and model (loaded once), and the ../shared data folder."""
+"""Shared fixtures: the packaged knowledge base and model (loaded once), the ../shared data folder, and ``cli``
+(the command run in-process: exit status, stdout, stderr)."""
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -34,3 +37,27 @@ def model():
     from ferronet.model import load_model
 
     return load_model()
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    from ferronet.cli.main import main
+
+    def run(*args: str) -> Run:
+        monkeypatch.setattr(sys, "argv", ["ferronet", *args])
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run

@@ -6,26 +6,7 @@ import os
 
 import pytest
 
-from tests.robustness.conftest import Run, assert_clear_error
-
-
-@pytest.fixture
-def cli(capsys, monkeypatch):
-    import sys
-
-    from ferronet.cli.main import main
-
-    def run(*args: str) -> Run:
-        monkeypatch.setattr(sys, "argv", ["ferronet", *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return run
+from tests.robustness.conftest import assert_clear_error
 
 
 def test_unknown_format_names_the_valid_ones(cli):

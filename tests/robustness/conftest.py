@@ -1,35 +1,8 @@
-"""Probe helpers: run the CLI in-process and capture its exit status, stdout and stderr."""
+"""Probe helpers: what a clear user error looks like (the in-process ``cli`` fixture is in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass
-
-import pytest
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def cli(capsys, monkeypatch):
-    from ferronet.cli.main import main
-
-    def run(*args: str) -> Run:
-        monkeypatch.setattr(sys, "argv", ["ferronet", *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    return run
+from tests.conftest import Run
 
 
 def assert_clear_error(run: Run, *words: str) -> None:
