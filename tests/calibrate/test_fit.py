@@ -37,7 +37,7 @@ def _toy(monkeypatch, truth: dict[str, float]):
     facts = tuple(LethalFact(f"f{j}", ()) for j in range(6))
     grid = np.linspace(0.1, 3.0, 6)
 
-    def fake_simulate(m, fit_data, progress=False, scheduler=None):
+    def fake_simulate(m, fit_data, progress=False, scheduler=None, cache=None):
         a, b = m.parameters["theta_death"].value, m.parameters["sigma_death"].value
         return Simulated((), None, a * grid / (b + grid), 0)
 

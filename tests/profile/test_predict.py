@@ -106,3 +106,29 @@ def test_h5ad_expression(tmp_path):
     assert frame.index.tolist() == ["s1", "s2", "s3"] and frame.columns.tolist() == ["AIFM2", "GPX4"]
     t = predict("ML210", frame, progress=False, axes=False).set_index("sample")
     assert t.loc["s1", "score"] > t.loc["s2", "score"]
+
+
+def test_nrf2_axis_mutations_are_read_by_the_footprint_when_it_exists():
+    """With enough NRF2 targets measured, the footprint carries KEAP1 loss; it is not applied a second time."""
+    from ferronet.profile.personalise import NRF2_FOOTPRINT
+
+    genes = ["AIFM2", *NRF2_FOOTPRINT[:8]]
+    expr = pd.DataFrame(0.0, index=["wt", "mut", "x"], columns=genes)
+    muts = pd.DataFrame({"KEAP1": [0, 1, 0], "TP53": [0, 1, 0]}, index=["wt", "mut", "x"])
+    p = personalise(expr, muts, normalise="cohort")
+    assert "KEAP1" not in p.used_mutations and "TP53" in p.used_mutations
+    assert p.levels[1].get("KEAP1", 1.0) == p.levels[0].get("KEAP1", 1.0)
+    no_fp = personalise(expr[["AIFM2"]], muts, normalise="cohort")  # no footprint: the mutation sets KEAP1
+    assert "KEAP1" in no_fp.used_mutations and no_fp.levels[1]["KEAP1"] < no_fp.levels[0].get("KEAP1", 1.0)
+
+
+def test_mutation_levels_are_model_parameters():
+    from ferronet.model import load_model
+
+    expr = pd.DataFrame({"AIFM2": [0.0, 0.0, 0.0]}, index=["wt", "mut", "x"])
+    muts = pd.DataFrame({"TP53": [0, 1, 0]}, index=["wt", "mut", "x"])
+    m = load_model()
+    default = personalise(expr, muts, model=m, normalise="cohort").levels[1]["TP53"]
+    moved = m.with_parameters({"mutation_TP53": 0.5}, "test")
+    assert default == pytest.approx(m.parameters["mutation_TP53"].value)
+    assert personalise(expr, muts, model=moved, normalise="cohort").levels[1]["TP53"] == pytest.approx(0.5)

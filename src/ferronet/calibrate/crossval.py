@@ -4,18 +4,19 @@ A line's out-of-fold score for a compound is the calibrated model's mean simulat
 which that line was measured (the analogue of the CTRPv2 AUC; higher = more resistant). Folds come from
 :func:`ferronet.calibrate.folds.line_splits` (disjoint by line). The GSH points, the lethal facts (two named cell
 lines, not cohort lines) and lines of other sources than the folds' (the breast panel) are in every training set.
+:func:`leave_source_out` holds out one data source at a time (all CTRPv2 curves, or the breast panel).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from ferronet.calibrate.fit import DEFAULT_ESTIMATED, FitResult, fit
-from ferronet.calibrate.folds import Split, line_splits
+from ferronet.calibrate.folds import Split, leave_one_source_out, line_splits
 from ferronet.calibrate.objective import FitData, line_means, simulate
 from ferronet.model.network import Model
 
@@ -97,5 +98,34 @@ def cross_validate(
         result = fit(model, fit_data.restrict(train), names, method, seed=seed, max_evals=max_evals, progress=progress)
         fitted = model.with_parameters(result.values, f"cross-validation fold {i}")
         frames.append(predict_curves(fitted, fit_data.restrict(split.test), fold=i))
+        fits.append(result)
+    return CrossValidation(pd.concat(frames, ignore_index=True), fits)
+
+
+def leave_source_out(
+    model: Model,
+    fit_data: FitData,
+    names: Sequence[str] = DEFAULT_ESTIMATED,
+    seed: int = 0,
+    fit_lines: int | None = None,
+    method: str = "lm",
+    max_evals: int = 200,
+    progress: bool = True,
+) -> CrossValidation:
+    """Leave one data source out: fit without a source's curves (e.g. every CTRPv2 curve), predict them.
+
+    Sources are the curves' ``source`` (CTRPv2, breast panel); the GSH points, lethal facts and literature cases
+    stay in every training set (they are named cells, not cohort lines). A source's held-out curves are predicted
+    for all of its lines; the training sources' lines are subsampled to ``fit_lines`` per fit."""
+    sources = list(dict.fromkeys(c.source for c in fit_data.curves))
+    frames, fits = [], []
+    for split in leave_one_source_out(sources):
+        (held,) = split.test
+        train = replace(fit_data, curves=tuple(c for c in fit_data.curves if c.source != held))
+        test = replace(fit_data, curves=tuple(c for c in fit_data.curves if c.source == held))
+        train = train.restrict(subsample(train.lines, fit_lines, seed))
+        result = fit(model, train, names, method, seed=seed, max_evals=max_evals, progress=progress)
+        fitted = model.with_parameters(result.values, f"fit without {held}")
+        frames.append(predict_curves(fitted, test, fold=split.name))
         fits.append(result)
     return CrossValidation(pd.concat(frames, ignore_index=True), fits)

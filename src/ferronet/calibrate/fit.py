@@ -22,7 +22,7 @@ import numpy as np
 from scipy.optimize import least_squares
 from tqdm.auto import tqdm
 
-from ferronet.calibrate.objective import FitData, Simulated, residuals, simulate
+from ferronet.calibrate.objective import FitData, Simulated, TermCache, residuals, simulate
 from ferronet.calibrate.petab_problem import PRIOR_SIGMA
 from ferronet.errors import FerronetError, UnknownNameError
 from ferronet.model.network import Model
@@ -34,7 +34,9 @@ from ferronet.names import suggest
 #: GDSC table); the cellular potencies on GPX4 of ML210, ML162 and FIN56. Parameters that the lethal facts and the
 #: literature cases pin stay at their values: fitted to the curves, the damage -> death map moves to a graded death
 #: that kills untreated cells (fit-2026-12-01-87799243), and sigma_cap / RSL3 potency trade erastin and RSL3
-#: killing and 3 literature cases for curve shape (fit-2026-12-01-aeb87077); see docs/calibration.md
+#: killing and 3 literature cases for curve shape (fit-2026-12-01-aeb87077); see docs/calibration.md. The
+#: population-average effects of TP53, PTEN and KRAS mutations (GDSC calls are any non-silent mutation) and the
+#: RSL3 potency on GPX4 (the lethal fact "RSL3 1 uM kills >= 90 %" and the breast-panel RSL3 curves) are fitted too
 DEFAULT_ESTIMATED = (
     "beta_expr",
     "beta_nrf2",
@@ -42,9 +44,13 @@ DEFAULT_ESTIMATED = (
     "gain_NQO1",
     "gain_SLC7A11",
     "gain_ACSL4",
+    "mutation_TP53",
+    "mutation_PTEN",
+    "mutation_KRAS",
     "ic50_ML210_GPX4",
     "ic50_ML162_GPX4",
     "ic50_FIN56_GPX4",
+    "ic50_RSL3_GPX4",
 )
 #: log-range either side of the nominal value searched when a parameter has no bounds of its own
 LOG_RANGE = math.log(30.0)
@@ -157,6 +163,7 @@ class Objective:
         self.history: list[float] = []
         self.bar = tqdm(desc="fit", unit="eval", disable=not progress, mininterval=2.0)
         self._last: tuple[bytes, Simulated] | None = None
+        self.cache = TermCache()  # terms whose parameters did not move are not re-simulated
         self.budget: int | None = None
         self.best: tuple[float, np.ndarray] | None = None
 
@@ -169,7 +176,7 @@ class Objective:
         key = np.asarray(x, dtype=float).tobytes()
         if self._last is not None and self._last[0] == key:
             return self._last[1]
-        sim = simulate(self.model_at(x), self.data, scheduler=self.scheduler)
+        sim = simulate(self.model_at(x), self.data, scheduler=self.scheduler, cache=self.cache)
         self._last = (key, sim)
         return sim
 

@@ -19,8 +19,9 @@ Erastin viability data are never used: erastin is predicted from mechanism alone
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,8 @@ from ferronet.screen.runner import run_conditions
 from ferronet.sim.conditions import Condition
 from ferronet.sim.protocol import Protocol
 from ferronet.validate.observations import Observation
+
+T = TypeVar("T")
 
 #: noise SD of a viability point (fraction). Assumed: CTRPv2 replicate SDs are about 0.1 (Seashore-Ludlow 2015)
 VIABILITY_SD = 0.1
@@ -220,12 +223,65 @@ def line_levels(
     return {s: tuple(sorted(lv.items())) for s, lv in zip(prof.samples, prof.levels, strict=True)}
 
 
-def simulate(model: Model, fit_data: FitData, progress: bool = False, scheduler: str | None = None) -> Simulated:
-    """Simulate every curve point, GSH point and lethal fact of ``fit_data`` with ``model``."""
-    levels = line_levels(model, fit_data.cells, fit_data.lines)  # only the lines this evaluation simulates
+#: parameters of the personalisation map: they change only the simulated cell lines, never the named cells of the
+#: GSH points, lethal facts and literature cases (whose z-scores are 0, so their levels do not depend on gains)
+PERSONALISATION = ("beta_expr", "beta_nrf2", "beta_prot")
+#: per-compound pharmacology parameters are named ``<kind>_<compound>_<target>``
+_COMPOUND_PARAMETER = ("ic50_", "emax_", "hill_")
+
+
+class TermCache:
+    """The last simulated value of each term of a fit (a curve, the GSH points, the facts, the literature cases),
+    keyed by the parameters that term depends on: a step that moves only a gain re-simulates only the curves, and
+    a step that moves one drug's potency only that drug's curves and the named-cell terms."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, tuple[str, object]] = {}
+
+    def get(self, term: str, key: str) -> object | None:
+        hit = self._values.get(term)
+        return hit[1] if hit is not None and hit[0] == key else None
+
+    def put(self, term: str, key: str, value: object) -> None:
+        self._values[term] = (key, value)
+
+
+def term_key(model: Model, compound: str | None = None, personalised: bool = True) -> str:
+    """Digest of the parameter values a term depends on: all but the other compounds' pharmacology (``compound``
+    given) and, for terms of named cells (``personalised=False``), all but the personalisation map."""
+    import hashlib
+
+    compounds = set(model.compounds)
+    items = []
+    for name, p in model.parameters.items():
+        if not personalised and (name.startswith("gain_") or name in PERSONALISATION):
+            continue
+        if compound is not None and name.startswith(_COMPOUND_PARAMETER):
+            owner = name.split("_")[1]
+            if owner in compounds and owner != compound:
+                continue
+        items.append((name, p.value))
+    text = repr((model.version, sorted(items), [str(x) for x in model.perturbations]))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def simulate(
+    model: Model,
+    fit_data: FitData,
+    progress: bool = False,
+    scheduler: str | None = None,
+    cache: TermCache | None = None,
+) -> Simulated:
+    """Simulate every curve point, GSH point and lethal fact of ``fit_data`` with ``model``; with ``cache``, only
+    the terms whose parameters changed since the cached evaluation."""
+    cache = cache if cache is not None else TermCache()
     failed = 0
+    curve_keys = [f"curve {i}|" + term_key(model, model.lookup(c.drug)[1]) for i, c in enumerate(fit_data.curves)]
+    todo = [i for i, k in enumerate(curve_keys) if cache.get(f"curve {i}", k) is None]
+    levels = line_levels(model, fit_data.cells, sorted({k for i in todo for k in fit_data.curves[i].lines}))
     by_hours: dict[float, list[tuple[int, list[Condition]]]] = {}
-    for i, c in enumerate(fit_data.curves):
+    for i in todo:
+        c = fit_data.curves[i]
         _, drug_id = model.lookup(c.drug)
         parsed: dict[float, Condition] = {}
         conds = []
@@ -234,35 +290,62 @@ def simulate(model: Model, fit_data: FitData, progress: bool = False, scheduler:
                 base = parsed.get(d) or parsed.setdefault(d, Condition.parse(model, [f"{drug_id}@{d:g}uM"]))
                 conds.append(Condition(base.cell, base.perturbations, levels[k]))
         by_hours.setdefault(c.hours, []).append((i, conds))
-    out: dict[int, np.ndarray] = {}
     for hours, groups in by_hours.items():
         flat = [cond for _, conds in groups for cond in conds]
         values, status = run_conditions(
             flat, ["ferroptosis"], scheduler, progress, desc="fit", model=model, protocol=Protocol(hours=hours)
         )
-        failed += sum(s != "ok" for s in status)
+        n_failed = np.array([s != "ok" for s in status])
         start = 0
         for i, conds in groups:
             c = fit_data.curves[i]
             full = np.full(c.viability.shape, np.nan)
             full[np.isfinite(c.viability)] = 1.0 - values["ferroptosis"][start : start + len(conds)]
-            out[i] = full
+            cache.put(f"curve {i}", curve_keys[i], (full, int(n_failed[start : start + len(conds)].sum())))
             start += len(conds)
-    curves = [out[i] for i in range(len(fit_data.curves))]
-    gsh = None
-    if fit_data.gsh is not None:
-        g = fit_data.gsh
-        conds = [
-            Condition.parse(model, [f"erastin@{d:g}uM"] if d > 0 else [], cell)
-            for cell, d in zip(g["key"], g["erastin_uM"], strict=True)
-        ]
-        hours = float(g["time_h"].iloc[0])
-        values, status = run_conditions(conds, ["GSH"], progress=False, model=model, protocol=Protocol(hours=hours))
-        failed += sum(s != "ok" for s in status)
-        raw = pd.Series(values["GSH"], index=g.index)
-        control = raw.groupby(g["key"]).transform(lambda s: s[g.loc[s.index, "erastin_uM"] == 0].mean())
-        gsh = (raw / control).to_numpy()
+    curves = []
+    for i, key in enumerate(curve_keys):
+        hit = cache.get(f"curve {i}", key)
+        assert isinstance(hit, tuple)
+        curves.append(hit[0])
+        failed += int(hit[1])
+    named = term_key(model, personalised=False)
+    gsh, n = _cached(cache, "gsh", named, lambda: _simulate_gsh(model, fit_data))
+    failed += n
+    facts, n = _cached(cache, "facts", named, lambda: _simulate_facts(model, fit_data))
+    failed += n
+    lit, _ = _cached(cache, "literature", named, lambda: (_simulate_literature(model, fit_data), 0))
+    return Simulated(tuple(curves), gsh, facts, failed, lit)
+
+
+def _cached(cache: TermCache, term: str, key: str, run: Callable[[], T]) -> T:
+    hit = cache.get(term, key)
+    if hit is None:
+        hit = run()
+        cache.put(term, key, hit)
+    return hit  # type: ignore[return-value]
+
+
+def _simulate_gsh(model: Model, fit_data: FitData) -> tuple[np.ndarray | None, int]:
+    """GSH relative to the untreated control of each cell, at each erastin point."""
+    if fit_data.gsh is None:
+        return None, 0
+    g = fit_data.gsh
+    conds = [
+        Condition.parse(model, [f"erastin@{d:g}uM"] if d > 0 else [], cell)
+        for cell, d in zip(g["key"], g["erastin_uM"], strict=True)
+    ]
+    hours = float(g["time_h"].iloc[0])
+    values, status = run_conditions(conds, ["GSH"], progress=False, model=model, protocol=Protocol(hours=hours))
+    raw = pd.Series(values["GSH"], index=g.index)
+    control = raw.groupby(g["key"]).transform(lambda s: s[g.loc[s.index, "erastin_uM"] == 0].mean())
+    return (raw / control).to_numpy(), sum(s != "ok" for s in status)
+
+
+def _simulate_facts(model: Model, fit_data: FitData) -> tuple[np.ndarray, int]:
+    """Fraction dead of each lethal fact, grouped by pre-culture."""
     facts = np.zeros(len(fit_data.facts))
+    failed = 0
     by_pre: dict[tuple[str, ...], list[int]] = {}
     for j, f in enumerate(fit_data.facts):
         by_pre.setdefault(f.pre, []).append(j)
@@ -271,17 +354,20 @@ def simulate(model: Model, fit_data: FitData, progress: bool = False, scheduler:
         values, status = run_conditions(conds, ["ferroptosis"], progress=False, model=model, protocol=Protocol(pre=pre))
         failed += sum(s != "ok" for s in status)
         facts[idx] = values["ferroptosis"]
-    lit: tuple[tuple[str, float, float], ...] = ()
-    if fit_data.literature:
-        from ferronet.validate import check_observations
+    return facts, failed
 
-        report = check_observations(list(fit_data.literature), model)
-        nan = float("nan")
-        lit = tuple(
-            (c.expected, nan if c.first is None else c.first, nan if c.second is None else c.second)
-            for c in report.cases
-        )
-    return Simulated(tuple(curves), gsh, facts, failed, lit)
+
+def _simulate_literature(model: Model, fit_data: FitData) -> tuple[tuple[str, float, float], ...]:
+    """(expected direction, first, second) of each qualitative literature case."""
+    if not fit_data.literature:
+        return ()
+    from ferronet.validate import check_observations
+
+    report = check_observations(list(fit_data.literature), model)
+    nan = float("nan")
+    return tuple(
+        (c.expected, nan if c.first is None else c.first, nan if c.second is None else c.second) for c in report.cases
+    )
 
 
 def residuals(fit_data: FitData, sim: Simulated) -> np.ndarray:

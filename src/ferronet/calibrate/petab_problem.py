@@ -40,7 +40,7 @@ from ferronet.errors import FerronetError
 from ferronet.io.atomic import atomic_write
 from ferronet.io.sbml import to_sbml
 from ferronet.model.network import Model, ident, load_model
-from ferronet.profile.personalise import MUTATION_LEVELS, NRF2_FOOTPRINT, PERSONALISED
+from ferronet.profile.personalise import MUTATION_GENES, NRF2_AXIS_MUTATIONS, NRF2_FOOTPRINT, PERSONALISED
 
 #: assay durations in hours (model time unit). CTRPv2: 72 h CellTiter-Glo (Seashore-Ludlow 2015, PMID 26181016).
 #: Breast panel: not stated in the shared data, assumed 72 h like CTRPv2. GSH: the files give 300 min.
@@ -103,7 +103,7 @@ def personalisation_inputs(
     """
     expr_genes = [g for g in PERSONALISED if g in model.nodes]
     prot_genes = [g for g in expr_genes if g in cl.proteins.columns]
-    mut_genes = sorted({g for g in MUTATION_LEVELS if g in model.nodes} | set(extra_genes))
+    mut_genes = sorted({g for g in MUTATION_GENES if g in model.nodes} | set(extra_genes))
     out = pd.DataFrame(index=cl.info.index)
     expr = cl.expression
     for g in expr_genes:
@@ -125,9 +125,13 @@ def personalisation_inputs(
         out[f"prot_{ident(g)}"] = cl.proteins[g].fillna(0.0).astype(float)
         out[f"prot_on_{ident(g)}"] = measured.astype(float)
     muts = cl.mutations
+    read_by_footprint = len(fp) >= 5  # as in personalise: the footprint carries the NRF2-axis mutations
     for g in mut_genes:
         hit = muts[g].fillna(0) > 0 if g in muts.columns else pd.Series(False, index=out.index)
-        out[f"mutf_{ident(g)}"] = np.where(hit, MUTATION_LEVELS.get(g, 1.0), 1.0)
+        if read_by_footprint and g in NRF2_AXIS_MUTATIONS:
+            hit = pd.Series(False, index=out.index)
+        level = model.parameters[f"mutation_{g}"].value if f"mutation_{g}" in model.parameters else 1.0
+        out[f"mutf_{ident(g)}"] = np.where(hit, level, 1.0)
     return out, [*expr_genes, "NFE2L2"], prot_genes, mut_genes
 
 

@@ -102,6 +102,16 @@ def _table(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, border=0, float_format=lambda x: f"{x:.4g}", escape=True)
 
 
+def _cv_summary(cv: CrossValidation) -> pd.DataFrame:
+    rho, rmse = cv.spearman(), cv.median_rmse()
+    return pd.DataFrame(
+        [
+            {"source": s, "compound": d, "out-of-fold Spearman": rho[(s, d)], "median out-of-fold RMSE": rmse[(s, d)]}
+            for s, d in rho.index
+        ]
+    )
+
+
 def write_report(
     path: str | Path,
     document: dict[str, Any],
@@ -111,6 +121,7 @@ def write_report(
     in_sample: pd.DataFrame,
     cv: CrossValidation | None = None,
     checks: dict[str, str] | None = None,
+    by_source: CrossValidation | None = None,
 ) -> None:
     """Write the HTML fit report for ``result`` (``document`` is its parameter-set file content)."""
     ints = result.intervals()
@@ -167,23 +178,19 @@ def write_report(
         _table(params),
     ]
     if cv is not None:
-        rho, rmse = cv.spearman(), cv.median_rmse()
-        summary = pd.DataFrame(
-            [
-                {
-                    "source": s,
-                    "compound": d,
-                    "out-of-fold Spearman": rho[(s, d)],
-                    "median out-of-fold RMSE": rmse[(s, d)],
-                }
-                for s, d in rho.index
-            ]
-        )
         parts += [
             "<h2>Cross-validation by cell line</h2>",
             f"<p>{len(cv.fits)} folds, disjoint by line; each fold fitted on its training lines only.</p>",
-            _table(summary),
+            _table(_cv_summary(cv)),
             _img(auc_figure(cv.oof, "out-of-fold")),
+        ]
+    if by_source is not None:
+        parts += [
+            "<h2>Leave one data source out</h2>",
+            "<p>Each data source's curves predicted by a fit that never saw that source (GSH points, lethal facts "
+            "and literature cases are in every fit).</p>",
+            _table(_cv_summary(by_source)),
+            _img(auc_figure(by_source.oof, "held-out source")),
         ]
     if checks:
         parts += [

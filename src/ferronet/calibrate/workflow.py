@@ -18,6 +18,7 @@ import pandas as pd
 
 from ferronet.calibrate import parameter_set
 from ferronet.calibrate.crossval import CrossValidation, cross_validate, predict_curves, subsample
+from ferronet.calibrate.crossval import leave_source_out as loso
 from ferronet.calibrate.fit import DEFAULT_ESTIMATED, FitResult, ensemble, fit
 from ferronet.calibrate.objective import FitData, Simulated, default_data, simulate
 from ferronet.calibrate.report import write_report
@@ -49,6 +50,7 @@ class FitRun:
     document: dict[str, object]
     cv: CrossValidation | None
     files: dict[str, Path]
+    by_source: CrossValidation | None = None
 
 
 def run_fit(
@@ -62,21 +64,23 @@ def run_fit(
     names: Sequence[str] = DEFAULT_ESTIMATED,
     method: str = "lm",
     starts: int = 1,
-    max_evals: int = 60,
+    max_evals: int = 120,
     seed: int = 0,
     folds: int = 5,
     fit_lines: int | None = 100,
     n_ensemble: int = 20,
     cv_lines: int | None = 50,
-    cv_evals: int = 45,
+    cv_evals: int = 60,
     scheduler: str | None = None,
     progress: bool = True,
     say: Callable[[str], None] = print,
+    leave_source_out: bool = False,
 ) -> FitRun:
     """Fit, cross-validate (``folds`` >= 2) and write the parameter set, report and out-of-fold table.
 
     The global fit sees at most ``fit_lines`` CTRPv2 lines and ``max_evals`` evaluations; each fold's fit
-    ``cv_lines`` and ``cv_evals`` (the defaults keep the whole run near 30 min on an idle 2-core machine)."""
+    ``cv_lines`` and ``cv_evals`` (the defaults keep the whole run near 30 min on an idle 2-core machine).
+    ``leave_source_out`` adds one fit per data source without that source's curves (same budget as a fold)."""
     full = default_data(ctrp, breast, gsh, literature=literature)
     chosen = subsample(full.lines, lines, seed)
     fit_data = full.restrict(chosen) if lines else full
@@ -91,8 +95,12 @@ def run_fit(
     say(f"MAP after {result.n_evaluations} evaluations ({result.seconds:.0f} s): cost {result.cost:.1f}")
     cv = None
     if folds >= 2:
-        say(f"cross-validation: {folds} folds by line, each fitted on at most {fit_lines} training lines")
-        cv = cross_validate(model, fit_data, None, names, folds, seed, fit_lines, method, max_evals, progress)
+        say(f"cross-validation: {folds} folds by line, each fitted on at most {cv_lines} training lines")
+        cv = cross_validate(model, fit_data, None, names, folds, seed, cv_lines, method, cv_evals, progress)
+    by_source = None
+    if leave_source_out:
+        say("leave one data source out: " + ", ".join(dict.fromkeys(c.source for c in fit_data.curves)))
+        by_source = loso(model, fit_data, names, seed, cv_lines, method, cv_evals, progress)
     sets = ensemble(result, n_ensemble, seed) + ([f.values for f in cv.fits] if cv else [])
     document = parameter_set.to_document(result, model, fid, seed, train_data.n_points(), sets)
     fitted = model.with_parameters(result.values, f"fit {fid}")
@@ -107,8 +115,13 @@ def run_fit(
         from ferronet.io.atomic import atomic_write
 
         atomic_write(files["out-of-fold"], cv.oof.to_csv(sep="\t", index=False))
-    write_report(files["report"], document, result, train_data, sim, in_sample, cv, checks(train_data, sim))
-    return FitRun(fid, result, document, cv, files)
+    if by_source is not None:
+        from ferronet.io.atomic import atomic_write
+
+        files["by-source"] = out_dir / f"{fid}_by_source.tsv"
+        atomic_write(files["by-source"], by_source.oof.to_csv(sep="\t", index=False))
+    write_report(files["report"], document, result, train_data, sim, in_sample, cv, checks(train_data, sim), by_source)
+    return FitRun(fid, result, document, cv, files, by_source)
 
 
 def checks(fit_data: FitData, sim: Simulated) -> dict[str, str]:

@@ -27,20 +27,23 @@ def _names(text: str) -> list[str]:
     "--fit-lines", type=click.IntRange(2), default=100, show_default=True, help="CTRPv2 lines the fit sees (cost)."
 )
 @click.option("--cv-lines", type=click.IntRange(2), default=50, show_default=True, help="Lines each fold's fit sees.")
-@click.option("--cv-evals", type=click.IntRange(2), default=45, show_default=True, help="Evaluations per fold's fit.")
+@click.option("--cv-evals", type=click.IntRange(2), default=60, show_default=True, help="Evaluations per fold's fit.")
 @click.option("--estimate", default=None, help="Comma-separated parameters to estimate (default: the documented set).")
 @click.option("--method", type=click.Choice(["lm", "cma"]), default="lm", show_default=True)
 @click.option(
     "--starts", type=click.IntRange(1), default=1, show_default=True, help="Multi-start: extra starts from the prior."
 )
 @click.option(
-    "--max-evals", type=click.IntRange(2), default=60, show_default=True, help="Model evaluations of the fit."
+    "--max-evals", type=click.IntRange(2), default=120, show_default=True, help="Model evaluations of the fit."
 )
 @click.option(
     "--folds", type=click.IntRange(0), default=5, show_default=True, help="Cross-validation folds by line (0/1 = none)."
 )
 @click.option(
     "--ensemble", "n_ensemble", type=click.IntRange(0), default=20, show_default=True, help="Laplace draws kept."
+)
+@click.option(
+    "--leave-source-out", is_flag=True, help="Also fit once without each data source and predict that source."
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--small", is_flag=True, help="The CI-sized problem (12 lines, ML210 + ML162, 4 parameters, 2 folds).")
@@ -61,6 +64,7 @@ def fit_cmd(
     max_evals,
     folds,
     n_ensemble,
+    leave_source_out,
     seed,
     small,
     scheduler,
@@ -95,16 +99,17 @@ def fit_cmd(
         cv_evals,
         scheduler,
         say=lambda s: click.echo(s, err=True),
+        leave_source_out=leave_source_out,
     )
     table = summary_table(run)
     echo_table(table.to_numpy().tolist(), list(table.columns))
-    if run.cv is not None:
-        rho = run.cv.spearman()
-        rmse = run.cv.median_rmse()
-        click.echo("\nout-of-fold (cross-validation by line):")
-        echo_table(
-            [[s, d, f"{rho[(s, d)]:+.3f}", f"{rmse[(s, d)]:.3f}"] for s, d in rho.index],
-            ["source", "compound", "Spearman vs AUC", "median RMSE"],
-        )
+    for title, cv in (("out-of-fold (cross-validation by line)", run.cv), ("held-out data source", run.by_source)):
+        if cv is not None:
+            rho, rmse = cv.spearman(), cv.median_rmse()
+            click.echo(f"\n{title}:")
+            echo_table(
+                [[s, d, f"{rho[(s, d)]:+.3f}", f"{rmse[(s, d)]:.3f}"] for s, d in rho.index],
+                ["source", "compound", "Spearman vs AUC", "median RMSE"],
+            )
     for what, path in run.files.items():
         click.echo(f"{what}: {path}")

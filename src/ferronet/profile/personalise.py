@@ -7,9 +7,10 @@ NRF2 node is set from the mean z of its transcriptional targets (``exp(beta_nrf2
 (log2 relative abundance, centred on the CCLE reference) overrides mRNA with ``level = 2 ** (beta_prot * p)``;
 where a protein value is missing the sample's mRNA is used. All levels are clipped to
 ``[level_floor, level_cap]``. The gains are model parameters read on every call (a fitter changes them).
-Mutations become perturbations (KEAP1 loss of function, NFE2L2 gain of function, TP53 and PTEN loss, KRAS
-activation, ...). The score of a sample is its predicted mean viability (1 - fraction dead) over the drug's
-standard dose range: higher = more resistant. See ``docs/personalisation.md``.
+Mutations set node levels (``mutation_<GENE>``: TP53 and PTEN loss, KRAS activation; KEAP1/CUL3 loss and NFE2L2
+gain only when no NRF2-target footprint is available, which already reads them). The score of a sample is its
+predicted mean viability (1 - fraction dead) over the drug's standard dose range: higher = more resistant.
+See ``docs/personalisation.md``.
 """
 
 from __future__ import annotations
@@ -59,8 +60,13 @@ NRF2_FOOTPRINT = (
     "FTL",
     "FTH1",
 )
-#: relative level of the node in a mutant tumour (loss-of-function alleles keep some activity)
-MUTATION_LEVELS = {"KEAP1": 0.1, "CUL3": 0.3, "TP53": 0.2, "PTEN": 0.1, "NFE2L2": 3.0, "KRAS": 2.0}
+#: genes whose mutation sets the node's level in a mutant tumour: model parameter ``mutation_<GENE>`` (relative
+#: level; loss-of-function alleles keep some activity; values and sources in ``data/model/parameters.yaml``)
+MUTATION_GENES = ("KEAP1", "CUL3", "NFE2L2", "TP53", "PTEN", "KRAS")
+#: mutations of the KEAP1-CUL3-NRF2 axis act through NRF2's transcriptional output (seed 000, Table 1): when the
+#: NRF2-target footprint is read from the sample's expression it already carries them, so they are not applied
+#: a second time (they are applied when no footprint can be computed)
+NRF2_AXIS_MUTATIONS = ("KEAP1", "CUL3", "NFE2L2")
 #: axis -> model genes (explanation columns); NRF2 = the mutations of the KEAP1-NRF2 pathway
 AXIS_GENES: dict[str, tuple[str, ...]] = {
     "GPX4_GSH": ("SLC7A11", "SLC3A2", "GCLC", "GCLM", "GSS", "GSR", "G6PD", "GPX4"),
@@ -246,12 +252,13 @@ def personalise(
     used_mut: list[str] = []
     if mutations is not None:
         mut = mutations.reindex(expression.index).fillna(0)
-        for g in [c for c in mut.columns if c in MUTATION_LEVELS]:
+        in_footprint = NRF2_AXIS_MUTATIONS if fz is not None else ()
+        for g in [c for c in mut.columns if c in MUTATION_GENES and c not in in_footprint]:
             used_mut.append(g)
             hit = mut[g] > 0
             if g not in table.columns:
                 table[g] = 1.0
-            table.loc[hit, g] = table.loc[hit, g] * MUTATION_LEVELS[g]
+            table.loc[hit, g] = table.loc[hit, g] * p[f"mutation_{g}"]
     records = [{k: float(v) for k, v in row.items()} for _, row in table.iterrows()]
     return Personalisation(list(expression.index), records, genes, missing, used_prot, used_mut, n_missing)
 
