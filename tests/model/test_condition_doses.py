@@ -44,6 +44,13 @@ def test_bare_name_means_the_documented_default_and_the_model_reference(model):
     assert str(Perturbation("condition", "IFNG")) == "IFNG@10ng/mL"
 
 
+def test_constructed_dosed_conditions_are_checked_too():
+    with pytest.raises(PerturbationSyntaxError, match="outside 0 to 100 Gy"):
+        Perturbation("condition", "radiation", dose=float("nan"))
+    with pytest.raises(PerturbationSyntaxError, match="outside 0 to 10000 ng/mL"):
+        Perturbation("condition", "IFNG", dose=-1.0)
+
+
 def test_on_off_conditions_and_drugs_keep_their_grammar(model):
     assert model.resolve("hypoxia") == Perturbation("condition", "hypoxia")
     assert str(model.resolve("hypoxia")) == "hypoxia"

@@ -98,8 +98,15 @@ class Perturbation:
     dose: float | None = None
 
     def __post_init__(self) -> None:
-        if self.kind == "condition" and self.dose is None and self.target in CONDITION_DOSES:
-            object.__setattr__(self, "dose", CONDITION_DOSES[self.target].default)  # a bare dosed condition
+        scale = CONDITION_DOSES.get(self.target) if self.kind == "condition" else None
+        if scale is None:
+            return
+        if self.dose is None:
+            object.__setattr__(self, "dose", scale.default)  # a bare dosed condition
+        elif not (math.isfinite(self.dose) and 0 <= self.dose <= scale.maximum):
+            raise PerturbationSyntaxError(
+                f"{self.target}: dose {self.dose:g} {scale.unit} is outside 0 to {scale.maximum:g} {scale.unit}"
+            )
 
     def __str__(self) -> str:
         if self.kind == "gene":
