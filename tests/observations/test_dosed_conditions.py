@@ -44,3 +44,10 @@ def test_doses_in_observation_files_are_simulated(report):
 def test_a_wrong_unit_is_reported_with_the_accepted_one(report):
     case = report["radiation-in-micromolar"]
     assert not case.passed and "takes a dose in Gy" in case.reason
+
+
+def test_cli_lists_the_dose_units_and_rejects_a_wrong_unit_with_status_2(cli):
+    names = cli("model", "names")
+    assert names.code == 0 and "radiation@<dose>Gy (bare: 6 Gy)" in names.out and "IFNG@<dose>ng/mL" in names.out
+    bad = cli("simulate", "-p", "IFNG@10uM")
+    assert bad.code == 2 and "IFNG takes a dose in ng/mL, not 'uM'" in bad.err and "Traceback" not in bad.err
