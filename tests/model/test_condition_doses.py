@@ -163,3 +163,18 @@ def test_bare_names_simulate_as_the_default_dose(dose_responses):
     assert d_bare == pytest.approx(d6, abs=1e-9) and l_bare == pytest.approx(l6, abs=1e-9)
     x_bare, x10 = dose_responses["bare_ifng"]
     assert x_bare == pytest.approx(x10, abs=1e-9)
+
+
+def test_model_show_describes_a_condition_and_refuses_a_compound(model):
+    from ferronet.model.describe import describe_node
+
+    rad = describe_node(model, "radiation")
+    rules = {r[0] for r in rad.rules}
+    assert {"radiation_dose", "radiation_acsl4", "DNA_dmg", "ROS", "ACSL4_lvl"} <= rules
+    assert {"radiation_ref_Gy", "K_rad_acsl4", "k_rad_ros"} <= {p[0] for p in rad.parameters}
+    ifng = describe_node(model, "IFNG")
+    assert {"IFNG_signal", "IFNG_signal_ref", "IFN_act"} <= {r[0] for r in ifng.rules}
+    assert not any(r[0].startswith("e_") for r in describe_node(model, "hypoxia").rules)  # generated levels left out
+    assert describe_node(model, "STAT1").id == "STAT1"
+    with pytest.raises(FerronetError, match="erastin' is a compound"):
+        describe_node(model, "erastin")
