@@ -42,3 +42,24 @@ def test_inference_multiplies_divides_and_checks_sums():
         infer(parse_expression("k + x"), dims, "rule r")
     with pytest.raises(FerronetError, match="non-integer power"):
         infer(parse_expression("dose ** x"), dims, "rule r")
+
+
+def test_radiation_and_ifng_doses_have_their_own_dimensions():
+    dims = {"gy": UNITS["dose_gray"].dim, "ref": UNITS["dose_gray"].dim, "ng": UNITS["nanogram_per_millilitre"].dim}
+    assert PARAMETER_UNITS["Gy"] == "dose_gray" and PARAMETER_UNITS["ng/mL"] == "nanogram_per_millilitre"
+    assert infer(parse_expression("gy / ref"), dims, "t") == (0, 0)
+    assert unit_for(infer(parse_expression("gy * 2"), dims, "t")) == "dose_gray"
+    assert unit_for(infer(parse_expression("ng"), dims, "t")) == "nanogram_per_millilitre"
+    with pytest.raises(FerronetError, match="adds terms of different units"):
+        infer(parse_expression("gy + ng"), dims, "rule r")
+
+
+def test_dosed_conditions_are_exported_with_their_units(packaged):
+    import libsbml
+
+    from ferronet.io.sbml import to_sbml
+
+    m = libsbml.readSBMLFromString(to_sbml(packaged)).getModel()
+    assert m.getParameter("cond_radiation").getUnits() == "dose_gray"
+    assert m.getParameter("cond_IFNG").getUnits() == "nanogram_per_millilitre"
+    assert m.getParameter("cond_hypoxia").getUnits() == "dimensionless"

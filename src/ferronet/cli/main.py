@@ -19,7 +19,7 @@ from ferronet.errors import FerronetError
 from ferronet.io.atomic import atomic_write
 from ferronet.model import load_model
 from ferronet.model.network import CONDITIONS, READOUTS
-from ferronet.model.perturbation import PerturbationSyntaxError
+from ferronet.model.perturbation import CONDITION_DOSES, PerturbationSyntaxError
 
 #: sub-commands defined in other modules, imported only when used (start-up stays well under a second)
 LAZY = {
@@ -345,7 +345,8 @@ def model_names() -> None:
     m = load_model()
     click.echo("genes/nodes: " + ", ".join(m.nodes))
     click.echo("compounds:   " + ", ".join(m.compounds))
-    click.echo("conditions:  " + ", ".join(CONDITIONS))
+    dosed = {c: f"{c}@<dose>{d.unit} (bare: {d.default:g} {d.unit})" for c, d in CONDITION_DOSES.items()}
+    click.echo("conditions:  " + ", ".join(dosed.get(c, c) for c in CONDITIONS))
     click.echo("cells:       " + ", ".join(m.cells))
     click.echo("readouts:    " + ", ".join(READOUTS) + ", or any node")
 

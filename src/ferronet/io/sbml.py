@@ -3,8 +3,8 @@
 Every rule becomes an assignment rule, every reaction a reaction with its kinetic law; ``hill`` and ``mm`` are
 SBML function definitions. Species start at the untreated default steady state (``initial``). Compound doses
 (``dose_<compound>``, uM), their potencies (``ic50_/emax_/hill_<compound>_<target>``), conditions
-(``cond_<name>``, 0/1) and gene levels (``g_<GENE>``) are named parameters, so any SBML tool can replay a
-ferronet experiment.
+(``cond_<name>``, 0/1; radiation in Gy, IFN-gamma in ng/mL) and gene levels (``g_<GENE>``) are named parameters,
+so any SBML tool can replay a ferronet experiment.
 
 Units: time in hours (``hour``), amounts relative to the untreated default cell (``relative_amount``,
 dimensionless), doses in ``micromolar``, rate constants ``per_hour`` (see :mod:`ferronet.io.units`); libSBML's
@@ -32,6 +32,7 @@ from ferronet.io import annotations as ann
 from ferronet.io.units import EFFECT_UNITS, UNITS, Dim, dim_of, infer, sbml_unit, unit_for
 from ferronet.model.expressions import Expression, parse_expression
 from ferronet.model.network import CONDITIONS, Model, Rule, ident
+from ferronet.model.perturbation import CONDITION_DOSES
 
 FUNCTIONS = {
     # x / K first: the same function as x^n / (K^n + x^n) for K > 0, and dimensionless whatever the units of x
@@ -276,6 +277,10 @@ def _build(
             unit, note = "micromolar", f"dose of {compound_of[pid]} in the medium (uM)"
         elif pid in node_of:
             note = f"level of {node_of[pid]} relative to the default cell (1 = unchanged; 0 = knockout)"
+        elif pid.startswith("cond_") and pid[5:] in CONDITION_DOSES:
+            dosed = CONDITION_DOSES[pid[5:]]
+            unit = sbml_unit(dosed.unit, f"parameter {pid}")
+            note = f"dose of the condition ({dosed.unit}; 0 = absent): {CONDITIONS[pid[5:]]}"
         elif pid.startswith("cond_"):
             note = f"1 when the condition applies: {CONDITIONS[pid[5:]]}"
         value = genotype.get(pid, start.get(pid, value))
@@ -335,6 +340,8 @@ def _protocol(b: _Builder, ex: Experiment, compound_of: dict[str, str], damage: 
     switched = [*compound_of, *(f"cond_{c}" for c in CONDITIONS)]
     for pid in switched:
         unit = "micromolar" if pid in compound_of else "dimensionless"
+        if pid.startswith("cond_") and pid[5:] in CONDITION_DOSES:
+            unit = sbml_unit(CONDITION_DOSES[pid[5:]].unit, f"parameter {pid}")
         what = f"dose of {compound_of[pid]} during the exposure (uM)" if pid in compound_of else "during the exposure"
         b.parameter(f"exposure_{pid}", ex.exposure.get(pid, 0.0), unit, note=what)
         ea = ev.createEventAssignment()

@@ -1,20 +1,34 @@
 """SBML units of the ferronet model: declared unit definitions and the dimension of every expression.
 
 The model's units (``data/model/parameters.yaml``): time in hours; every amount relative to the untreated
-default cancer cell (``rel``, dimensionless); compound doses and potencies in uM. A dimension here is a pair
-(exponent of hour, exponent of micromolar); relative amounts are dimensionless.
+default cancer cell (``rel``, dimensionless); compound doses and potencies in uM; the radiation dose in Gy and the
+IFN-gamma concentration in ng/mL. A dimension here is a tuple of exponents (hour, micromolar, gray, ng/mL), written
+without trailing zeros beyond the first two (``(-1, 0)`` is per hour); relative amounts are dimensionless.
 """
 
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from ferronet.errors import FerronetError
 from ferronet.model.expressions import Expression
 
-Dim = tuple[int, int]  # (hour exponent, micromolar exponent)
+Dim = tuple[int, ...]  # exponents of (hour, micromolar, gray, ng/mL); trailing zeros after the second dropped
 DIMENSIONLESS: Dim = (0, 0)
+
+
+def _canon(dim: Dim) -> Dim:
+    """``dim`` without trailing zero exponents beyond the first two (so (0, 0, 0) == (0, 0))."""
+    d = list(dim) + [0] * (2 - len(dim))
+    while len(d) > 2 and d[-1] == 0:
+        d.pop()
+    return tuple(d)
+
+
+def _combine(a: Dim, b: Dim, sign: int) -> Dim:
+    return _canon(tuple(x + sign * y for x, y in zip_longest(a, b, fillvalue=0)))
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,14 @@ UNITS: dict[str, UnitDef] = {
             "time-integrated relative amount",
         ),
         UnitDef("micromolar", "micromolar", (0, 1), (("mole", 1, -6, 1.0), ("litre", -1, 0, 1.0)), "doses, IC50"),
+        UnitDef("dose_gray", "gray (absorbed dose)", (0, 0, 1), (("gray", 1, 0, 1.0),), "absorbed radiation dose"),
+        UnitDef(
+            "nanogram_per_millilitre",
+            "nanogram per millilitre",
+            (0, 0, 0, 1),
+            (("gram", 1, -6, 1.0), ("litre", -1, 0, 1.0)),
+            "cytokine concentration (IFN-gamma); 1 ng/mL = 1e-6 g/L",
+        ),
     )
 }
 
@@ -66,6 +88,8 @@ PARAMETER_UNITS = {
     "rel/rel": "dimensionless",
     "dimensionless": "dimensionless",
     "uM": "micromolar",
+    "Gy": "dose_gray",
+    "ng/mL": "nanogram_per_millilitre",
     "rel*h": "relative_amount_hour",
     "ln(level) per SD": "dimensionless",
     "log2(level) per log2 unit": "dimensionless",
@@ -101,6 +125,7 @@ def dim_of(unit_id: str) -> Dim:
 
 def unit_for(dim: Dim, prefer: str = "") -> str:
     """An SBML unit id of dimension ``dim`` (``prefer`` if it fits)."""
+    dim = _canon(dim)
     if prefer and dim_of(prefer) == dim:
         return prefer
     if dim == DIMENSIONLESS:
@@ -108,7 +133,10 @@ def unit_for(dim: Dim, prefer: str = "") -> str:
     for u in UNITS.values():
         if u.dim == dim:
             return u.id
-    raise FerronetError(f"SBML export: no unit of dimension hour^{dim[0]} uM^{dim[1]}")
+    names = ("hour", "uM", "Gy", "(ng/mL)")[: len(dim)]
+    raise FerronetError(
+        "SBML export: no unit of dimension " + " ".join(f"{n}^{e}" for n, e in zip(names, dim, strict=True))
+    )
 
 
 def infer(expr: Expression, dims: dict[str, Dim], where: str) -> Dim:
@@ -133,19 +161,20 @@ def _infer(node: ast.expr, dims: dict[str, Dim], where: str) -> Dim:
     if isinstance(node, ast.BinOp):
         a, b = _infer(node.left, dims, where), _infer(node.right, dims, where)
         if isinstance(node.op, ast.Add | ast.Sub):
+            a, b = _canon(a), _canon(b)
             if a != b:
                 raise FerronetError(f"SBML export: {where}: adds terms of different units ({a} and {b})")
             return a
         if isinstance(node.op, ast.Mult):
-            return (a[0] + b[0], a[1] + b[1])
+            return _combine(a, b, +1)
         if isinstance(node.op, ast.Div):
-            return (a[0] - b[0], a[1] - b[1])
+            return _combine(a, b, -1)
         if isinstance(node.op, ast.Pow):
             if isinstance(node.right, ast.Constant) and isinstance(node.right.value, int | float):
                 k = float(node.right.value)
                 if k.is_integer():
-                    return (a[0] * int(k), a[1] * int(k))
-            if a != DIMENSIONLESS:
+                    return _canon(tuple(x * int(k) for x in a))
+            if _canon(a) != DIMENSIONLESS:
                 raise FerronetError(f"SBML export: {where}: a non-integer power of a quantity with units")
             return DIMENSIONLESS
     raise FerronetError(f"SBML export: {where}: cannot derive units")  # pragma: no cover

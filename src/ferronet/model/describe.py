@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ferronet.model.network import Model, ident
+from ferronet.errors import FerronetError
+from ferronet.model.network import CONDITIONS, Model, ident
 
 
 @dataclass
@@ -27,8 +28,17 @@ class NodeDescription:
 
 
 def describe_node(model: Model, name: str) -> NodeDescription:
-    """Rules and reactions that mention the node (directly or through its level ``e_X``/``g_X``), with sources."""
-    _, node_id = model.lookup(name)
+    """Rules and reactions that mention the node (directly or through its level ``e_X``/``g_X``), with sources.
+
+    A condition is described by the rules that read its ``cond_<name>`` input and the rules those feed.
+    """
+    kind, node_id = model.lookup(name)
+    if kind == "condition":
+        return describe_condition(model, node_id)
+    if kind != "gene":
+        raise FerronetError(
+            f"'{name}' is a {kind}: model show takes a node or a condition (see `ferronet model names`)"
+        )
     node = model.nodes[node_id]
     x = ident(node_id)
     own = {f"g_{x}", f"e_{x}", f"fl_{x}", f"fa_{x}", f"x_{x}"}
@@ -54,4 +64,26 @@ def describe_node(model: Model, name: str) -> NodeDescription:
             if m.target == node_id:
                 out.compounds.append((c.id, m.action, m.ic50, m.potency_ref or m.ref))
     out.cells = [(c.id, c.genes[node_id]) for c in model.cells.values() if node_id in c.genes]
+    return out
+
+
+def describe_condition(model: Model, condition: str) -> NodeDescription:
+    """The rules that read ``cond_<condition>``, the rules they feed (one step), and their parameters."""
+    key = f"cond_{ident(condition)}"
+    out = NodeDescription(condition, (), f"{key}: {CONDITIONS[condition]}")
+    direct = {r.id for r in model.rules if key in r.expr.names}
+    used = {n for r in model.rules if r.id in direct for n in r.expr.names}
+    helpers = {r.id for r in model.rules if r.id in used and not r.generated}  # e.g. the reference-dose signal
+    names: set[str] = set()
+    for r in model.rules:
+        if r.id in direct or r.id in helpers or r.expr.names & direct:
+            out.rules.append((r.id, r.expr.text, r.refs, r.note))
+            names |= r.expr.names
+    for rx in model.reactions:
+        if rx.rate.names & (direct | {key}):
+            out.reactions.append((rx.id, rx.rate.text, rx.refs))
+            names |= rx.rate.names
+    out.parameters = [
+        (p.id, p.value, p.unit, p.status, p.source) for n in sorted(names) if (p := model.parameters.get(n)) is not None
+    ]
     return out

@@ -3,7 +3,8 @@
 The model is read from the YAML files in ``ferronet/data/model`` (readable, cited, with units) and compiled
 into one list of assignment rules and reactions that every engine and every exporter shares. Compound and
 genetic perturbations enter only through generated parameters: ``g_X`` (gene level), ``dose_<compound>``
-(uM) and ``cond_<condition>`` (0/1), so a loaded model is never changed by a simulation.
+(uM) and ``cond_<condition>`` (0/1; the dose in Gy for radiation and in ng/mL for IFNG), so a loaded model is
+never changed by a simulation.
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ import yaml
 
 from ferronet.errors import FerronetError, UnknownNameError
 from ferronet.model.expressions import Expression, parse_expression
-from ferronet.model.perturbation import Perturbation, apply_gene_action, split_perturbation
+from ferronet.model.perturbation import (
+    CONDITION_DOSES,
+    Perturbation,
+    apply_gene_action,
+    condition_dose,
+    split_perturbation,
+)
 from ferronet.names import normalize, suggest
 
 DATA = "ferronet.data.model"
@@ -39,7 +46,8 @@ EFFECTS = (
     "chelation",
     "lipid_oxidation",
 )
-#: Experimental conditions (cond_<name> = 1 when applied); each enters the rules of network.yaml.
+#: Experimental conditions (cond_<name> = 1 when applied, or the dose for those in CONDITION_DOSES); each enters
+#: the rules of network.yaml.
 CONDITIONS: dict[str, str] = {
     "cystine_deprivation": "cystine-free medium (97 % less cystine)",
     "iron_loading": "iron-rich medium (ferric ammonium citrate / holo-transferrin)",
@@ -47,12 +55,15 @@ CONDITIONS: dict[str, str] = {
     "arachidonic_acid": "exogenous arachidonic acid (PUFA)",
     "vitamin_K": "vitamin K supplementation (FSP1 substrate)",
     "hypoxia": "1 % oxygen (HIF-alpha stabilisation)",
-    "radiation": "ionising radiation (6-8 Gy)",
-    "IFNG": "interferon gamma (as released by CD8+ T cells)",
+    "radiation": "ionising radiation, single dose in Gy (bare: 6 Gy)",
+    "IFNG": "interferon gamma (as released by CD8+ T cells), in ng/mL (bare: 10 ng/mL)",
     "glutamate": "excess extracellular glutamate (blocks system xc-)",
     "selenium": "selenium supplementation",
     "glucose_starvation": "glucose-free medium (energy stress, AMPK activation)",
 }
+#: the parameter holding the reference dose of each dosed condition (its default dose; the effect constants of
+#: network.yaml are the effects at this dose)
+REFERENCE_DOSES = {"radiation": "radiation_ref_Gy", "IFNG": "IFNG_ref_ng_per_mL"}
 READOUTS = {
     "ferroptosis": "fraction of the cell population dead by ferroptosis after the exposure",
     "lipid_peroxidation": "phospholipid hydroperoxides (PLOOH), relative",
@@ -262,11 +273,16 @@ class Model:
         if kind == "gene":
             raise FerronetError(f"'{text}': a gene needs an action, e.g. {target}:knockdown")
         if kind == "compound":
+            if raw.value is not None and raw.dose_uM is None:
+                raise FerronetError(f"'{text}': {target} takes a molar dose (nM, uM or mM), not '{raw.unit}'")
             dose = raw.dose_uM if raw.dose_uM is not None else self.compounds[target].default_uM
             return Perturbation("compound", target, "", dose)
         if kind == "condition":
-            if raw.dose_uM is not None:
-                raise FerronetError(f"'{text}': conditions take no dose")
+            if target in CONDITION_DOSES:
+                return Perturbation("condition", target, dose=condition_dose(text, target, raw))
+            if raw.value is not None:
+                dosed = ", ".join(f"{c} ({d.unit})" for c, d in CONDITION_DOSES.items())
+                raise FerronetError(f"'{text}': {target} takes no dose (only {dosed} do)")
             return Perturbation("condition", target)
         known = self.known_names("compound") + self.known_names("condition")
         known += [a for c in self.compounds.values() for a in c.aliases]
@@ -317,6 +333,9 @@ class Model:
             if p.kind == "compound":
                 key = self.compounds[p.target].param
                 out[key] = out.get(key, 0.0) + float(p.dose_uM or 0.0)
+            elif p.kind == "condition" and p.dose is not None:  # doses of one condition add up
+                key = f"cond_{p.target}"
+                out[key] = out.get(key, 0.0) + p.dose
             elif p.kind == "condition":
                 out[f"cond_{p.target}"] = 1.0
         return out
@@ -516,6 +535,13 @@ def _check_model(model: Model) -> None:
         problems += [f"cell {cell.id}: unknown gene {g}" for g in cell.genes if g not in model.nodes]
     for n in model.nodes.values():
         problems += [f"node {n.id}: readout uses unknown {x}" for x in parse_expression(n.readout).names - known]
+    for cond, ref in REFERENCE_DOSES.items():
+        p = model.parameters.get(ref)
+        if p is None or p.value != CONDITION_DOSES[cond].default or p.unit != CONDITION_DOSES[cond].unit:
+            problems.append(
+                f"parameter {ref}: must be {CONDITION_DOSES[cond].default:g} {CONDITION_DOSES[cond].unit}, the dose a "
+                f"bare '{cond}' means (model/perturbation.py CONDITION_DOSES)"
+            )
     for prm in model.parameters.values():
         if prm.status not in PARAMETER_STATUS:
             problems.append(f"parameter {prm.id}: status must be one of {', '.join(PARAMETER_STATUS)}")
