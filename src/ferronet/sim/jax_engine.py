@@ -13,9 +13,10 @@ are evaluated once per batch with NumPy by :meth:`Simulator.context`, exactly as
   Jacobian (NumPy, on the host, as GPU eigensolvers are not always available).
 
 Functions are traced and compiled once per model structure (the generated source) and batch shape; lanes are
-padded to a power of two (at least 256, chunks of at most 4,096) and output times to a multiple of 32, so a run
-compiles a handful of shapes. Compiled code is kept in the cache folder (``$FERRONET_HOME/kernels/jax``, unless
-jax's ``jax_compilation_cache_dir`` is set), so a new process skips most of the compilation. Float64 throughout
+padded to a power of two (at least 256; chunks of ``JaxSimulator.lanes_per_call``, 1,024 by default) and output
+times to a multiple of 32, so a run compiles a handful of shapes. Compiled code goes to jax's persistent cache in
+``$FERRONET_HOME/kernels/jax`` (unless ``jax_compilation_cache_dir`` is set): a new process reuses the Newton
+function from it (the integrator, whose error checks are host callbacks, is compiled again). Float64 throughout
 (``jax_enable_x64``). jax and diffrax are an optional extra: ``pip install 'ferronet[jax]'`` (``uv sync --extra
 jax`` in a checkout); this module imports them only when the engine is created. On a CPU the default engine is
 much faster (``docs/engine.md``).
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -36,7 +37,7 @@ from ferronet.sim.base import Simulator, Tolerances, register
 
 INSTALL_HINT = "pip install 'ferronet[jax]' (in a checkout: uv sync --extra jax)"
 MIN_LANES = 256  # smallest padded batch (fewer shapes to compile; padding lanes repeat lane 0)
-MAX_LANES = 4096  # lanes per compiled call; larger batches are chunked
+MAX_LANES = 1024  # lanes per compiled call by default (JaxSimulator.lanes_per_call); larger batches are chunked
 MIN_TIMES = 32  # output times are padded (by repeating the last) to a multiple of this
 DT_MIN = 1e-10  # h; below it a lane fails with a step size underflow, as in the default kernel
 NEWTON_MAXIT = 60
@@ -196,6 +197,8 @@ class JaxSimulator(Simulator):
 
     name = "jax"
     description = "JAX/diffrax Dopri5 + PID controller, vmapped lanes, Newton steady states (optional extra 'jax')"
+    #: lanes per compiled call (a power of two); raise it on a GPU with memory to spare (each size compiles once)
+    lanes_per_call: ClassVar[int] = MAX_LANES
 
     def __init__(self, model: Model, tolerances: Tolerances | None = None) -> None:
         _import_jax()  # fail before any work when the extra is missing
@@ -219,13 +222,13 @@ class JaxSimulator(Simulator):
             P[:, j] = ctx[name]
         return P
 
-    @staticmethod
-    def _chunks(n: int) -> list[tuple[int, int, int]]:
+    def _chunks(self, n: int) -> list[tuple[int, int, int]]:
         """(start, stop, padded size) of each compiled call over n lanes."""
+        step = max(int(self.lanes_per_call), 1)
         out = []
-        for start in range(0, n, MAX_LANES):
-            stop = min(start + MAX_LANES, n)
-            out.append((start, stop, _bucket(stop - start, MIN_LANES)))
+        for start in range(0, n, step):
+            stop = min(start + step, n)
+            out.append((start, stop, _bucket(stop - start, min(MIN_LANES, _bucket(step, 1)))))
         return out
 
     @staticmethod
@@ -244,6 +247,9 @@ class JaxSimulator(Simulator):
         out = np.empty((nt, y0.shape[0], n))
         status = np.zeros(n, dtype=int)
         if n == 0:
+            return out, status
+        if t_out[-1] <= 0.0:  # nothing to integrate
+            out[:] = y0[None]
             return out, status
         ts = np.concatenate([t_out, np.repeat(t_out[-1:], -nt % MIN_TIMES)])  # repeated times are allowed
         Y0, P = np.ascontiguousarray(y0.T, float), self._matrix(values)
