@@ -1,6 +1,7 @@
 """Throughput of the default engine vs libRoadRunner, fairly compared, in one process run.
 
-Usage: ``uv run python benchmarks/bench_throughput.py [--sizes 100 1000 10000] [--rr-max 200] [--accuracy 1000]``
+Usage: ``uv run python benchmarks/bench_throughput.py [--sizes 100 1000 10000] [--rr-max 200] [--accuracy 1000]
+[--engine-jax]``
 
 Both engines run the same protocol (genotype equilibrium by Newton with integration fallback, then a 24 h
 exposure sampled hourly) at the same stated tolerances (rtol 1e-4, atol 1e-6), through the same
@@ -13,6 +14,9 @@ pre-culture states (equilibria are compared separately: Newton residual ~1e-9 vs
 The default engine runs on ``--threads`` numba threads (1 = one core, the fair single-core comparison).
 ``ratio 1c CPU`` is the same one-core ratio from CPU seconds instead of wall seconds: on a machine shared with
 other work it is the steadier figure (wall time counts the time a process waits for a core).
+``--engine-jax`` (off by default; needs ``uv sync --extra jax``) also times the optional JAX engine on the same
+conditions: a warm-up run on the first of them compiles its shapes (compilation = that run less its cost at the
+compiled rate), then a fresh simulator is timed on the batch (its rate); readouts are compared with the default's.
 """
 
 from __future__ import annotations
@@ -56,6 +60,38 @@ def _rr_rate(args: tuple[int, int, int]) -> tuple[int, float, float]:
     return n, time.perf_counter() - t0, time.process_time() - c0
 
 
+def _jax_row(conds: list[Condition], reference) -> str:  # type: ignore[no-untyped-def]
+    """Rate of the JAX engine once compiled, its compilation, and its largest readout difference.
+
+    A warm-up run on the first conditions (at most one compiled call of lanes) compiles the shapes; compilation is
+    that run's time less its cost at the compiled rate. Then a fresh simulator (compiled functions are shared, the
+    equilibrium cache is new) is timed on the whole batch.
+    """
+    from ferronet.sim.jax_engine import JaxSimulator
+    from ferronet.sim.population import capacities
+
+    model = load_model()
+    k = len(capacities(model.default_values()["sigma_cap"]))
+    warm = conds[: max(1, JaxSimulator.lanes_per_call // k)]
+    t0 = time.perf_counter()
+    get_simulator(model, "jax").run(warm)
+    t_warm = time.perf_counter() - t0
+    fresh = get_simulator(load_model(), "jax")
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = fresh.run(conds)
+    t, c = time.perf_counter() - t0, time.process_time() - c0
+    worst = 0.0
+    for r in READOUTS:
+        x, y = reference.readout(r), result.readout(r)
+        ok = np.isfinite(x) & np.isfinite(y)
+        worst = max(worst, float((np.abs(x[ok] - y[ok]) / np.maximum(np.abs(x[ok]), FLOOR)).max()))
+    same = sum(a == b for a, b in zip(reference.status, result.status, strict=True))
+    n = len(conds)
+    compile_s = t_warm - t * len(warm) / n
+    return (f"{n:7d} {n / t:12.1f} {n / c:12.1f} {compile_s:11.1f} s {worst:13.1e}"
+            f"   (statuses equal to the default engine's: {same}/{n})")  # fmt: skip
+
+
 def main() -> None:
     import numba
 
@@ -64,6 +100,7 @@ def main() -> None:
     ap.add_argument("--rr-max", type=int, default=200, help="conditions per batch timed with libRoadRunner")
     ap.add_argument("--accuracy", type=int, default=1000, help="random conditions for the accuracy check")
     ap.add_argument("--threads", type=int, default=1, help="numba threads of the default engine (1 = one core)")
+    ap.add_argument("--engine-jax", action="store_true", help="also time the optional JAX engine (compilation apart)")
     args = ap.parse_args()
     numba.set_num_threads(args.threads)
     model = load_model()
@@ -72,6 +109,7 @@ def main() -> None:
     ours.run(conditions(model, 4, seed=99))  # load the compiled kernel before timing
     print(f"{'batch':>7} {'ferronet cond/s':>16} {'RR 1 core':>10} {'RR 2 cores':>11} {'ratio 1c':>9} {'ratio 2c':>9}"
           f" {'ratio 1c CPU':>13}")  # fmt: skip
+    jax_rows = []
     for n in args.sizes:
         seed = 1000 + n
         conds = conditions(model, n, seed)
@@ -92,6 +130,12 @@ def main() -> None:
         cpu_ratio = (n / c_ours) / (k / c1)
         print(f"{n:7d} {rate:16.1f} {rr1:10.1f} {rr2:11.1f} {rate / rr1:8.1f}x {rate / rr2:8.1f}x {cpu_ratio:12.1f}x"
               f"   (RR timed on {m}; ferronet failed lanes: {failed}; 2-process wall {wall:.1f} s)")  # fmt: skip
+        if args.engine_jax:
+            jax_rows.append(_jax_row(conds, result))
+    if jax_rows:
+        print("JAX engine (optional extra), the same conditions; compile = warm-up run less its compiled cost:")
+        print(f"{'batch':>7} {'jax cond/s':>12} {'cond/CPU s':>12} {'compile':>13} {'max rel diff':>13}")
+        print("\n".join(jax_rows))
     if args.accuracy:
         conds = conditions(model, args.accuracy, seed=7)
         a = get_simulator(model).run(conds)

@@ -67,7 +67,9 @@ def cli() -> None:
 @click.option("--compare/--no-compare", default=True, show_default=True, help="Also simulate the untreated cell.")
 @click.option("--hours", type=float, default=24.0, show_default=True, help="Length of the exposure (h).")
 @click.option("--pre", "pre", multiple=True, help="Present during pre-culture only, withdrawn at t = 0 (repeatable).")
-@click.option("--engine", default="batch", show_default=True, help="Simulation engine: batch or roadrunner.")
+@click.option(
+    "--engine", default="batch", show_default=True, help="Simulation engine: batch, roadrunner or jax (extra)."
+)
 @out_option("--plot", type=click.Path(dir_okay=False), help="Write time courses to this PNG.")
 @out_option("--out", type=click.Path(dir_okay=False), help="Tidy time courses (Result.to_frame): .tsv, .csv or .json.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (readouts, time courses, statuses, provenance).")

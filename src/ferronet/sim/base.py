@@ -372,6 +372,8 @@ def _load_engines(wanted: str | None = None) -> None:
     """Register the engines; libRoadRunner's module (SBML export, ~0.8 s of imports) only when needed."""
     import ferronet.sim.engine  # registers "batch"
 
+    if wanted is None or wanted not in _ENGINES:  # registers "jax" (jax itself is imported when the engine is made)
+        import ferronet.sim.jax_engine
     if wanted is None or wanted not in _ENGINES:
         import ferronet.sim.roadrunner_engine  # noqa: F401  (registers "roadrunner")
 
