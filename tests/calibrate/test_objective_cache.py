@@ -51,6 +51,7 @@ def test_cache_recomputes_only_moved_terms_and_matches_uncached(small, monkeypat
     assert calls == []  # a gain does not touch the named-cell terms
     assert _same(cached, simulate(moved, small))
     assert not np.allclose(cached.curves[0], simulate(m, small, cache=TermCache()).curves[0], equal_nan=True)
+    calls.clear()
     global_move = m.with_parameters({"theta_death": m.parameters["theta_death"].value * 1.2}, "test")
     again = simulate(global_move, small, cache=cache)
     assert calls == [1]  # a global parameter re-simulates them
