@@ -110,7 +110,12 @@ def evidence(
     contra: list[str] = []
     if move.action == "inhibition" or move.kind == "compound":
         for i in kb.interactions:
-            if i.target == "ferroptosis" and i.source in move.targets and i.sign == "+":
+            if (
+                i.target == "ferroptosis"
+                and i.source in move.targets
+                and i.sign == "+"
+                and not holdout.hides(kb, i.refs)
+            ):
                 contra.append(f"{i.source} promotes ferroptosis ({i.context or i.cancer or 'general'})")
                 refs += list(i.refs)
     return support, contra, sorted(set(refs), key=refs.index)
