@@ -82,3 +82,19 @@ def test_nested_choice_never_uses_the_held_out_paper(kb):
     assert chosen[a.id] == 0.0 and chosen[b.id] == 0.0 and chosen[c.id] == 1.0
     by = {o.strategy: o for o in outcomes}
     assert by[a.id].agent_rank > 5 and by[c.id].agent_rank > 5
+
+
+def test_a_complex_and_its_subunit_are_one_row(kb):
+    from ferronet.screen.recommend.context import members
+
+    assert {"GCLC", "GCLM"} <= members(kb, ["GCL"])  # glutamate-cysteine ligase and its subunits
+    gclc = _row("GCLC inhibition", 0.7, 0.2)
+    gcl = _row("GCL inhibition", 0.4, 0.1)
+    gclc.target, gcl.target = ["GCLC"], ["GCL"]
+    gclc.units, gcl.units = ["GCLC"], sorted(members(kb, ["GCL"]))
+    other = _row("GSS inhibition", 0.3, 0.1)
+    ranked = rank([gcl, other, gclc], "simulation")
+    assert [r.intervention for r in ranked] == ["GCLC inhibition", "GSS inhibition"]
+    assert ranked[0].alternatives == ["GCL inhibition"]
+    gcl.units = []  # without the subunits the two stay apart
+    assert len(rank([gcl, other, gclc], "simulation")) == 3

@@ -36,6 +36,7 @@ from ferronet.screen.recommend.context import (
     Holdout,
     documented,
     leave_one_paper_out,
+    members,
     mutation_perturbations,
     profile_levels,
     resistant_state,
@@ -85,6 +86,8 @@ class Recommendation:
     supporting: list[str] = field(default_factory=list)
     contradicting: list[str] = field(default_factory=list)
     basis: str = "simulation only"
+    #: the targets with the subunits of a complex target (GCL: GCLC, GCLM); rows sharing one are one mechanism
+    units: list[str] = field(default_factory=list)
     fusion: float = 0.0  # reciprocal-rank fusion of the simulation and literature ranks (set by :func:`rank`)
     dose_pair: dict[str, Any] | None = None
     names: list[str] = field(default_factory=list)  # agent names this move stands for
@@ -153,7 +156,8 @@ def rank(
     regulator moves after the moves on model nodes too.
 
     A move acting on a target already covered by a better move is folded into that row as an alternative
-    (FIN56 under GPX4 inhibition once GPX4 inhibition ranks higher), and so is a regulator move whose model
+    (FIN56 under GPX4 inhibition once GPX4 inhibition ranks higher; a complex and its subunit are one target:
+    GCL inhibition under GCLC inhibition), and so is a regulator move whose model
     effect a better row already has (DPP9 inhibition, "NFE2L2 down", under NFE2L2 inhibition): one row per
     mechanism, not per compound or regulator. The rows are copies; ``recs`` is left as it is.
     """
@@ -171,8 +175,9 @@ def rank(
     effect: dict[int, set[str]] = {}
     for r in sorted(pool, key=lambda r: (*keys[by](r), r.intervention)):
         mine = set(r.via) if r.kind == "regulator" else effect_keys(r.target, r.action)
+        units = set(r.units or r.target)
         host = next(
-            (h for h in out if set(h.target) & set(r.target) or (r.kind == "regulator" and mine <= effect[id(h)])),
+            (h for h in out if set(h.units or h.target) & units or (r.kind == "regulator" and mine <= effect[id(h)])),
             None,
         )
         if host is None:
@@ -231,6 +236,7 @@ def _row(
         names=sorted(move.names),
         via=list(move.via),
         keys=sorted({(n, acts_up(n, move.action)) for n in (*move.names, *move.targets)}),
+        units=sorted(members(kb, move.targets)) if move.kind != "regulator" else list(move.targets),
     )
 
 
