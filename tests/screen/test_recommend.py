@@ -10,7 +10,13 @@ from click.testing import CliRunner
 from ferronet.cli.main import cli
 from ferronet.errors import FerronetError, UnknownNameError
 from ferronet.screen.recommend import LITERATURE_ONLY, Holdout, rank, recommend
-from ferronet.screen.recommend.context import ONCOGENES, documented, leave_one_paper_out, resistant_state
+from ferronet.screen.recommend.context import (
+    ONCOGENES,
+    documented,
+    leave_one_paper_out,
+    primary_paper,
+    resistant_state,
+)
 from ferronet.screen.recommend.evaluate import Outcome, mrr, recall
 from ferronet.screen.recommend.literature import priors, stands_for
 from ferronet.screen.recommend.moves import Move, build_moves
@@ -23,7 +29,7 @@ def _twins(kb, s):
         for o in kb.strategies
         if o.id != s.id
         and (
-            kb.references[o.refs[0]].id == kb.references[s.refs[0]].id
+            primary_paper(kb, o) == primary_paper(kb, s)
             or (o.therapy, o.cancer, o.agent.partition(":")[0]) == (s.therapy, s.cancer, agent)
         )
     ]
@@ -46,6 +52,20 @@ def test_one_paper_cited_by_two_seeds_is_one_paper(kb):
     hold = leave_one_paper_out(kb, a)
     assert "000:135" in hold.papers
     assert hold.hides(kb, ["004:103"]) and not hold.hides(kb, ["004:103", "000:2"]) and not hold.hides(kb, [])
+
+
+def test_the_seed_review_is_not_the_paper_of_a_finding(kb):
+    # three ALDH1A1 strategies cite the review (000:0) and the paper it summarises: 000:122, 000:123, 000:124
+    aldh = [s for s in kb.strategies if s.agent == "ALDH1A1:inhibition"]
+    assert {s.refs[0] for s in aldh} == {"000:0"}
+    papers = {primary_paper(kb, s) for s in aldh}
+    assert {"000:122", "000:123", "000:124"} <= papers
+    lung = next(s for s in aldh if primary_paper(kb, s) == "000:123")
+    hold = leave_one_paper_out(kb, lung)
+    assert not {s.id for s in aldh if primary_paper(kb, s) != "000:123"} & hold.strategies
+    assert "000:0" not in hold.papers and "000:123" in hold.papers  # the review's own statements stay visible
+    only_review = next(s for s in kb.strategies if s.refs == ("000:0",))
+    assert primary_paper(kb, only_review) == "000:0"
 
 
 def test_hidden_paper_leaves_no_trace(kb, model):

@@ -87,6 +87,36 @@ def evaluate(
     return [outcome(kb, s, rank(reps[s.id].all, by), by) for s in strategies for by in rankings]
 
 
+def _by_weight(
+    kb: KnowledgeBase, strategies: Sequence[Strategy], reps: Mapping[str, RecommendationReport], grid: Sequence[float]
+) -> dict[float, dict[str, Outcome]]:
+    return {
+        w: {s.id: outcome(kb, s, rank(reps[s.id].all, "combined", weight=w), "combined") for s in strategies}
+        for w in grid
+    }
+
+
+def _best(by_w: Mapping[float, Mapping[str, Outcome]], train: Sequence[str], k: int) -> float:
+    """The weight with the best agent recall@k over ``train`` (then MRR, then the lower weight)."""
+
+    def fit(w: float) -> tuple[float, float, float]:
+        group = [by_w[w][i] for i in train]
+        return (recall(group, k), mrr(group), -w)
+
+    return max(by_w, key=fit)
+
+
+def choose_weight(
+    kb: KnowledgeBase,
+    strategies: Sequence[Strategy],
+    reps: Mapping[str, RecommendationReport],
+    grid: Sequence[float] = FUSION_GRID,
+    k: int = 5,
+) -> float:
+    """The fusion weight the nested rule picks on all the strategies (the weight to ship)."""
+    return _best(_by_weight(kb, strategies, reps, grid), [s.id for s in strategies], k)
+
+
 def nested_fusion(
     kb: KnowledgeBase,
     strategies: Sequence[Strategy],
@@ -97,21 +127,12 @@ def nested_fusion(
     """Combined-ranking outcomes with the fusion weight chosen by nested leave-one-paper-out, and the weight
     each strategy got. The weight of an outer fold maximises agent recall@k (then MRR, then the lower weight)
     over the strategies its leave-one-paper-out split keeps visible."""
-    by_w = {
-        w: {s.id: outcome(kb, s, rank(reps[s.id].all, "combined", weight=w), "combined") for s in strategies}
-        for w in grid
-    }
+    by_w = _by_weight(kb, strategies, reps, grid)
     chosen: dict[str, float] = {}
     out = []
     for s in strategies:
         hidden = leave_one_paper_out(kb, s).strategies
-        train = [o.id for o in strategies if o.id not in hidden]
-
-        def fit(w: float, train: list[str] = train) -> tuple[float, float, float]:
-            group = [by_w[w][i] for i in train]
-            return (recall(group, k), mrr(group), -w)
-
-        chosen[s.id] = max(grid, key=fit)
+        chosen[s.id] = _best(by_w, [o.id for o in strategies if o.id not in hidden], k)
         out.append(by_w[chosen[s.id]][s.id])
     return out, chosen
 
