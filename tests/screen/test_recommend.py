@@ -123,8 +123,11 @@ def test_ranking_is_mechanism_first_with_dose_pairs(sorafenib):
     flags = [r.simulated_effect for r in top]
     assert flags == sorted(flags, reverse=True)  # no move without a simulated effect above one with it
     for group in (True, False):
-        scores = [r.score for r in top if r.simulated_effect == group]
-        assert scores == sorted(scores, reverse=True)
+        kinds = [r.kind == "regulator" for r in top if r.simulated_effect == group]
+        assert kinds == sorted(kinds)  # moves on model nodes before regulator moves (assumed folds)
+        for reg in (False, True):
+            fused = [r.fusion for r in top if r.simulated_effect == group and (r.kind == "regulator") == reg]
+            assert fused == sorted(fused, reverse=True)
     own = [t for r in top for t in r.target]
     assert len(own) == len(set(own))  # one row per mechanism: no target leads two rows
     assert any(r.alternatives for r in rep.recommendations)
