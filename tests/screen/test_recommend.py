@@ -10,7 +10,13 @@ from click.testing import CliRunner
 from ferronet.cli.main import cli
 from ferronet.errors import FerronetError, UnknownNameError
 from ferronet.screen.recommend import LITERATURE_ONLY, Holdout, rank, recommend
-from ferronet.screen.recommend.context import ONCOGENES, documented, leave_one_paper_out, resistant_state
+from ferronet.screen.recommend.context import (
+    ONCOGENES,
+    documented,
+    leave_one_paper_out,
+    primary_paper,
+    resistant_state,
+)
 from ferronet.screen.recommend.evaluate import Outcome, mrr, recall
 from ferronet.screen.recommend.literature import priors, stands_for
 from ferronet.screen.recommend.moves import Move, build_moves
@@ -22,7 +28,10 @@ def _twins(kb, s):
         o
         for o in kb.strategies
         if o.id != s.id
-        and (o.refs[0] == s.refs[0] or (o.therapy, o.cancer, o.agent.partition(":")[0]) == (s.therapy, s.cancer, agent))
+        and (
+            primary_paper(kb, o) == primary_paper(kb, s)
+            or (o.therapy, o.cancer, o.agent.partition(":")[0]) == (s.therapy, s.cancer, agent)
+        )
     ]
 
 
@@ -32,6 +41,31 @@ def test_leave_one_paper_out_hides_every_twin(kb):
     for s in with_twins:
         hidden = leave_one_paper_out(kb, s).strategies
         assert s.id in hidden and {o.id for o in _twins(kb, s)} <= hidden
+
+
+def test_one_paper_cited_by_two_seeds_is_one_paper(kb):
+    # the MIR141 paper is reference 000:135 in one seed and 004:103 in another
+    a = next(s for s in kb.strategies if s.refs[0] == "000:135")
+    b = next(s for s in kb.strategies if s.refs[0] == "004:103")
+    assert (a.therapy, a.cancer, a.agent) != (b.therapy, b.cancer, b.agent)
+    assert b.id in leave_one_paper_out(kb, a).strategies and a.id in leave_one_paper_out(kb, b).strategies
+    hold = leave_one_paper_out(kb, a)
+    assert "000:135" in hold.papers
+    assert hold.hides(kb, ["004:103"]) and not hold.hides(kb, ["004:103", "000:2"]) and not hold.hides(kb, [])
+
+
+def test_the_seed_review_is_not_the_paper_of_a_finding(kb):
+    # three ALDH1A1 strategies cite the review (000:0) and the paper it summarises: 000:122, 000:123, 000:124
+    aldh = [s for s in kb.strategies if s.agent == "ALDH1A1:inhibition"]
+    assert {s.refs[0] for s in aldh} == {"000:0"}
+    papers = {primary_paper(kb, s) for s in aldh}
+    assert {"000:122", "000:123", "000:124"} <= papers
+    lung = next(s for s in aldh if primary_paper(kb, s) == "000:123")
+    hold = leave_one_paper_out(kb, lung)
+    assert not {s.id for s in aldh if primary_paper(kb, s) != "000:123"} & hold.strategies
+    assert "000:0" not in hold.papers and "000:123" in hold.papers  # the review's own statements stay visible
+    only_review = next(s for s in kb.strategies if s.refs == ("000:0",))
+    assert primary_paper(kb, only_review) == "000:0"
 
 
 def test_hidden_paper_leaves_no_trace(kb, model):
@@ -89,8 +123,11 @@ def test_ranking_is_mechanism_first_with_dose_pairs(sorafenib):
     flags = [r.simulated_effect for r in top]
     assert flags == sorted(flags, reverse=True)  # no move without a simulated effect above one with it
     for group in (True, False):
-        scores = [r.score for r in top if r.simulated_effect == group]
-        assert scores == sorted(scores, reverse=True)
+        kinds = [r.kind == "regulator" for r in top if r.simulated_effect == group]
+        assert kinds == sorted(kinds)  # moves on model nodes before regulator moves (assumed folds)
+        for reg in (False, True):
+            fused = [r.fusion for r in top if r.simulated_effect == group and (r.kind == "regulator") == reg]
+            assert fused == sorted(fused, reverse=True)
     own = [t for r in top for t in r.target]
     assert len(own) == len(set(own))  # one row per mechanism: no target leads two rows
     assert any(r.alternatives for r in rep.recommendations)

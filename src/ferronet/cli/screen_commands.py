@@ -231,7 +231,8 @@ def recommend_cmd(
     echo_table(rows, ["rank", "move", "score", "sim", "lit", "how (dose pair)", "basis", "references"], 60)
     click.echo(
         "score = sim (restoration + Bliss + 0.01 log10 lipid-peroxidation change) + lit (documented use + axis); "
-        "moves with a simulated effect first"
+        "order: moves with a simulated effect first, moves on model nodes before regulator moves, then a "
+        "reciprocal-rank fusion of the sim and lit rankings (legend in `ferronet report`)"
     )
 
 

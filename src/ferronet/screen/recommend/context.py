@@ -56,10 +56,17 @@ ONCOGENES = frozenset(g for g, e in MUTATION_EFFECT.items() if e in ("activation
 
 @dataclass(frozen=True)
 class Holdout:
-    """What an evaluation hides: strategies (from the state, priors and evidence) and genes (from the state)."""
+    """What an evaluation hides: strategies (from the state, priors and evidence), genes (from the state) and
+    papers (canonical reference ids: KB interactions and compound annotations citing only these are hidden)."""
 
     strategies: frozenset[str] = frozenset()
     genes: frozenset[str] = frozenset()
+    papers: frozenset[str] = frozenset()
+
+    def hides(self, kb: KnowledgeBase, refs: Iterable[str]) -> bool:
+        """Whether a KB fact citing ``refs`` comes only from held-out papers (an uncited fact is kept)."""
+        ids = {paper(kb, r) for r in refs}
+        return bool(ids) and ids <= self.papers
 
 
 #: nothing held out (the default for a user's question)
@@ -77,18 +84,47 @@ def members(kb: KnowledgeBase, ids: Iterable[str]) -> set[str]:
     return out
 
 
+def paper(kb: KnowledgeBase, ref: str) -> str:
+    """The canonical id of the paper behind a reference id (one paper cited by two seeds has two ids)."""
+    r = kb.references.get(ref)
+    return r.id if r is not None else ref
+
+
+def is_review(kb: KnowledgeBase, ref: str) -> bool:
+    """Whether a reference id is a seed review itself (number 0 of its seed), not a paper it cites."""
+    r = kb.references.get(ref)
+    return r is not None and r.number == "0"
+
+
+def primary_paper(kb: KnowledgeBase, s: Strategy) -> str | None:
+    """The paper behind a strategy: its first reference that is not the seed review (a strategy citing the
+    review and the paper it summarises, ``000:0; 000:122``, is 000:122's finding), else its first one."""
+    refs = [r for r in s.refs if not is_review(kb, r)] or list(s.refs)
+    return paper(kb, refs[0]) if refs else None
+
+
 def leave_one_paper_out(kb: KnowledgeBase, s: Strategy) -> Holdout:
-    """Hide every strategy that shares ``s``'s primary reference or its therapy + cancer + agent (the same
-    paper curated twice), and keep the agent's targets out of the resistant state built from the others."""
+    """Hide every strategy that shares ``s``'s primary paper (:func:`primary_paper`; reference aliases across
+    seeds merged) or its therapy + cancer + agent (the same paper curated twice), every KB interaction or
+    compound annotation citing only the hidden strategies' papers (the seed reviews themselves excepted,
+    unless a hidden strategy cites nothing else), and keep the agent's targets out of the resistant state
+    built from the others."""
     agent = s.agent.partition(":")[0]
+    primary = primary_paper(kb, s)
     hidden = {
         o.id
         for o in kb.strategies
-        if (o.refs and s.refs and o.refs[0] == s.refs[0])
+        if (primary is not None and primary_paper(kb, o) == primary)
         or (o.therapy, o.cancer, o.agent.partition(":")[0]) == (s.therapy, s.cancer, agent)
+    } | {s.id}
+    papers = {
+        paper(kb, r)
+        for o in kb.strategies
+        if o.id in hidden
+        for r in ([x for x in o.refs if not is_review(kb, x)] or o.refs)
     }
     genes = members(kb, [*s.agent_target, agent])
-    return Holdout(frozenset(hidden | {s.id}), frozenset(genes))
+    return Holdout(frozenset(hidden), frozenset(genes), frozenset(papers))
 
 
 def resolve_therapy(kb: KnowledgeBase, model: Model, therapy: str) -> tuple[str, str, str]:

@@ -5,17 +5,28 @@ For each strategy: hide it and every strategy sharing its primary reference or i
 resistant state, recommend for its therapy and cancer, and find the first rank at which the documented agent
 (its name, or a gene it acts on) or its axis appears. Rankings: simulation only, literature only, combined;
 no axis diversification; literature-only moves out of the list (as a user sees it).
+
+The combined ranking's one free choice, the fusion weight, is reported by nested leave-one-paper-out
+(:func:`nested_fusion`): each held-out strategy is ranked with the weight that does best on the strategies
+of the *other* papers (its own paper's strategies excluded), so its outcome never chose its own weight.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ferronet.kb.base import KnowledgeBase
 from ferronet.kb.objects import Strategy
 from ferronet.model.network import Model
-from ferronet.screen.recommend import RANKINGS, Recommendation, rank, recommend
+from ferronet.screen.recommend import (
+    FUSION_GRID,
+    RANKINGS,
+    Recommendation,
+    RecommendationReport,
+    rank,
+    recommend,
+)
 from ferronet.screen.recommend.context import leave_one_paper_out
 from ferronet.screen.recommend.literature import stands_for
 from ferronet.screen.recommend.moves import acts_up
@@ -56,14 +67,74 @@ def outcome(kb: KnowledgeBase, s: Strategy, ranked: Sequence[Recommendation], ra
     )
 
 
+def reports(kb: KnowledgeBase, model: Model, strategies: Sequence[Strategy]) -> dict[str, RecommendationReport]:
+    """The leave-one-paper-out recommendation of each strategy (every move scored; simulated once)."""
+    return {
+        s.id: recommend(s.therapy, s.cancer, kb=kb, model=model, holdout=leave_one_paper_out(kb, s), doses=False)
+        for s in strategies
+    }
+
+
 def evaluate(
-    kb: KnowledgeBase, model: Model, strategies: Sequence[Strategy], rankings: Sequence[str] = RANKINGS
+    kb: KnowledgeBase,
+    model: Model,
+    strategies: Sequence[Strategy],
+    rankings: Sequence[str] = RANKINGS,
+    reps: Mapping[str, RecommendationReport] | None = None,
 ) -> list[Outcome]:
+    """Outcomes of each strategy under each ranking (combined at the shipped fusion weight)."""
+    reps = reps if reps is not None else reports(kb, model, strategies)
+    return [outcome(kb, s, rank(reps[s.id].all, by), by) for s in strategies for by in rankings]
+
+
+def _by_weight(
+    kb: KnowledgeBase, strategies: Sequence[Strategy], reps: Mapping[str, RecommendationReport], grid: Sequence[float]
+) -> dict[float, dict[str, Outcome]]:
+    return {
+        w: {s.id: outcome(kb, s, rank(reps[s.id].all, "combined", weight=w), "combined") for s in strategies}
+        for w in grid
+    }
+
+
+def _best(by_w: Mapping[float, Mapping[str, Outcome]], train: Sequence[str], k: int) -> float:
+    """The weight with the best agent recall@k over ``train`` (then MRR, then the lower weight)."""
+
+    def fit(w: float) -> tuple[float, float, float]:
+        group = [by_w[w][i] for i in train]
+        return (recall(group, k), mrr(group), -w)
+
+    return max(by_w, key=fit)
+
+
+def choose_weight(
+    kb: KnowledgeBase,
+    strategies: Sequence[Strategy],
+    reps: Mapping[str, RecommendationReport],
+    grid: Sequence[float] = FUSION_GRID,
+    k: int = 5,
+) -> float:
+    """The fusion weight the nested rule picks on all the strategies (the weight to ship)."""
+    return _best(_by_weight(kb, strategies, reps, grid), [s.id for s in strategies], k)
+
+
+def nested_fusion(
+    kb: KnowledgeBase,
+    strategies: Sequence[Strategy],
+    reps: Mapping[str, RecommendationReport],
+    grid: Sequence[float] = FUSION_GRID,
+    k: int = 5,
+) -> tuple[list[Outcome], dict[str, float]]:
+    """Combined-ranking outcomes with the fusion weight chosen by nested leave-one-paper-out, and the weight
+    each strategy got. The weight of an outer fold maximises agent recall@k (then MRR, then the lower weight)
+    over the strategies its leave-one-paper-out split keeps visible."""
+    by_w = _by_weight(kb, strategies, reps, grid)
+    chosen: dict[str, float] = {}
     out = []
     for s in strategies:
-        rep = recommend(s.therapy, s.cancer, kb=kb, model=model, holdout=leave_one_paper_out(kb, s), doses=False)
-        out += [outcome(kb, s, rank(rep.all, by), by) for by in rankings]
-    return out
+        hidden = leave_one_paper_out(kb, s).strategies
+        chosen[s.id] = _best(by_w, [o.id for o in strategies if o.id not in hidden], k)
+        out.append(by_w[chosen[s.id]][s.id])
+    return out, chosen
 
 
 def recall(outcomes: Sequence[Outcome], k: int = 5, level: str = "agent") -> float:

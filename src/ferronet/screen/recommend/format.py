@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ferronet.screen.recommend import Recommendation
+from ferronet.screen.recommend import FUSION_K, FUSION_WEIGHT, Recommendation
 from ferronet.screen.recommend.moves import REGULATOR_FOLD
 
 #: every part of the score, in the order the legend lists them
@@ -21,7 +21,14 @@ SCORE_PARTS = (
         "closest documented reversal on the move's axis: 0.15 same therapy and cancer, 0.1 same therapy, "
         "0.05 same therapy class",
     ),
-    ("score", "sim + lit: use + lit: axis; moves with a simulated effect (restoration + Bliss > 0.02) rank first"),
+    ("score", "sim + lit: use + lit: axis (shown; the order is below)"),
+    (
+        "order",
+        "moves with a simulated effect (restoration + Bliss > 0.02) first, moves on model nodes before regulator "
+        f"moves (assumed fold); then {FUSION_WEIGHT:g} / ({FUSION_K:g} + rank by sim) + {1 - FUSION_WEIGHT:g} / "
+        f"({FUSION_K:g} + rank by lit) (reciprocal-rank fusion; weight chosen by nested leave-one-paper-out), "
+        "ties by sim",
+    ),
 )
 
 

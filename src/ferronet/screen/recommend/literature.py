@@ -1,8 +1,9 @@
 """Literature priors and evidence for a move, from the documented strategies (held-out ones excluded).
 
-``use`` credits documented use of the move: each paper (primary reference) that documents it counts with a
-weight by how close its context is to the question (:data:`PRIOR`), combined as ``1 - prod(1 - w)`` (several
-independent papers count more than one, and never above 1). ``axis`` credits the closest documented reversal
+``use`` credits documented use of the move: each paper that documents it (:func:`~.context.primary_paper`;
+one paper cited by two seeds counts once) counts with a weight by how close its context is to the question
+(:data:`PRIOR`), combined as ``1 - prod(1 - w)`` (several independent papers count more than one, and never
+above 1). ``axis`` credits the closest documented reversal
 on the move's axis (:data:`AXIS_PRIOR`).
 """
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ferronet.kb.base import KnowledgeBase
 from ferronet.kb.objects import Strategy
-from ferronet.screen.recommend.context import Holdout, members
+from ferronet.screen.recommend.context import Holdout, members, primary_paper
 from ferronet.screen.recommend.moves import Move, acts_up, raises
 
 #: weight of documented use of an intervention, by how close the documented context is to the question
@@ -83,7 +84,7 @@ def priors(kb: KnowledgeBase, therapy: str, cancer: str | None, therapy_class: s
         if s.id in holdout.strategies:
             continue
         ctx = context(s, therapy, cancer, therapy_class)
-        paper = s.refs[0] if s.refs else s.id
+        paper = primary_paper(kb, s) or s.id
         agent = s.agent.partition(":")[0]
         for key in stands_for(kb, s):
             _credit(out.by_agent if key[0] == agent else out.by_target, key, paper, PRIOR[ctx])
@@ -110,7 +111,12 @@ def evidence(
     contra: list[str] = []
     if move.action == "inhibition" or move.kind == "compound":
         for i in kb.interactions:
-            if i.target == "ferroptosis" and i.source in move.targets and i.sign == "+":
+            if (
+                i.target == "ferroptosis"
+                and i.source in move.targets
+                and i.sign == "+"
+                and not holdout.hides(kb, i.refs)
+            ):
                 contra.append(f"{i.source} promotes ferroptosis ({i.context or i.cancer or 'general'})")
                 refs += list(i.refs)
     return support, contra, sorted(set(refs), key=refs.index)

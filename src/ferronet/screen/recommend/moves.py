@@ -210,7 +210,7 @@ def build_moves(kb: KnowledgeBase, model: Model, exclude: set[str], holdout: Hol
             )
         )
     visible = [s for s in kb.strategies if s.id not in holdout.strategies]
-    kb_compounds = [e for e in kb.entities.values() if e.kind == "compound"]
+    kb_compounds = [e for e in kb.entities.values() if e.kind == "compound" and not holdout.hides(kb, e.refs)]
     for gene in model.nodes:
         if gene in OTHER_DEATH:
             continue
@@ -304,7 +304,10 @@ def _regulator_move(
     kb_tools = sorted(
         e.id
         for e in kb.entities.values()
-        if e.kind == "compound" and gene in (e.attrs.get("targets") or []) and ((e.attrs.get("action") in UP) == up)
+        if e.kind == "compound"
+        and gene in (e.attrs.get("targets") or [])
+        and ((e.attrs.get("action") in UP) == up)
+        and not holdout.hides(kb, e.refs)
     )
     return Move(
         f"{gene} {action}",
@@ -332,9 +335,12 @@ def _known(model: Model, name: str) -> bool:
 def regulator_moves(kb: KnowledgeBase, model: Model, holdout: Holdout = OPEN) -> list[Move]:
     """Moves on genes outside the model that the KB links to model nodes (cited interactions): inhibition,
     and overexpression for a non-oncogenic ferroptosis driver. Only the molecular edges are used (never the
-    documented effect on ferroptosis or on a therapy, which is what an evaluation hides)."""
+    documented effect on ferroptosis or on a therapy, which is what an evaluation hides), and none that
+    cites only held-out papers."""
     edges: dict[str, list[tuple[str, str]]] = {}
     for i in kb.interactions:
+        if holdout.hides(kb, i.refs):
+            continue
         src = kb.entities.get(i.source)
         if src is None or src.kind not in ("gene", "complex") or _known(model, i.source):
             continue  # a model node, condition or compound (IFNG is the immunotherapy condition)
