@@ -57,6 +57,15 @@ def test_fit_refuses_erastin_and_unknown_parameters(shared, monkeypatch, tmp_pat
     assert not list(tmp_path.glob("fit-*"))  # nothing written
 
 
+def test_leave_source_out_with_one_source_is_refused_before_fitting(shared, monkeypatch, tmp_path):
+    from ferronet.errors import FerronetError
+
+    monkeypatch.setenv("FERRONET_SHARED", str(shared))
+    r = CliRunner().invoke(cli, ["fit", "--small", "--leave-source-out", "--out", str(tmp_path)])
+    assert isinstance(r.exception, FerronetError) and "two data sources" in str(r.exception)
+    assert not list(tmp_path.glob("fit-*"))  # refused before anything ran or was written
+
+
 def test_predict_with_a_fit_file_uses_its_estimate_as_the_nominal_score(small_fit, shared, tmp_path):
     """The score and its interval come from the same fit: the score lies inside (or at) the interval's range."""
     from ferronet.calibrate import data

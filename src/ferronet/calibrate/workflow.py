@@ -22,6 +22,7 @@ from ferronet.calibrate.crossval import leave_source_out as loso
 from ferronet.calibrate.fit import DEFAULT_ESTIMATED, FitResult, ensemble, fit
 from ferronet.calibrate.objective import FitData, Simulated, default_data, simulate
 from ferronet.calibrate.report import write_report
+from ferronet.errors import FerronetError
 from ferronet.model.network import Model
 
 
@@ -84,6 +85,12 @@ def run_fit(
     full = default_data(ctrp, breast, gsh, literature=literature)
     chosen = subsample(full.lines, lines, seed)
     fit_data = full.restrict(chosen) if lines else full
+    sources = list(dict.fromkeys(c.source for c in fit_data.curves if c.lines))
+    if leave_source_out and len(sources) < 2:  # say so before spending the fit's budget
+        raise FerronetError(
+            f"--leave-source-out needs curves from at least two data sources; this fit has {', '.join(sources)} "
+            "only (add --breast RSL3,FIN56 or --ctrp ML210)"
+        )
     # the lines the global fit sees: a seeded subset of the CTRPv2 lines (bounded cost) and every breast-panel line
     ctrp_lines = sorted({k for c in fit_data.curves if c.source == "CTRPv2" for k in c.lines})
     others = [k for c in fit_data.curves if c.source != "CTRPv2" for k in c.lines]
