@@ -240,7 +240,7 @@ def read_samples(
     if var_symbols is not None:
         raise FerronetError(f"{path.name}: --var-symbols applies to .h5ad files only")
     text = _open_text(path, limits)
-    first = text.splitlines()[0] if text else ""
+    first = text.partition("\n")[0].rstrip("\r")
     delim = "\t" if first.count("\t") >= first.count(",") else ","
     if limits.max_rows is not None or limits.max_cols is not None:
         lines = text.count("\n") + (not text.endswith("\n"))
@@ -273,6 +273,10 @@ def read_samples(
             problems.append(Problem(path.name, i, sid, f"sample id appears twice (also line {sample_line[sid]})"))
         sample_line.setdefault(sid, i)
         samples.append(sid)
+        fast = _clean_row(row[1:], binary)
+        if fast is not None:  # every cell a finite number (and 0/1 for mutations): no per-cell checks needed
+            values[len(samples) - 1] = fast
+            continue
         bad = []
         for j, cell in enumerate(row[1:]):
             if allow_missing and cell.strip().upper() in MISSING:
@@ -294,6 +298,17 @@ def read_samples(
     if problems:
         raise ValidationError(problems)
     return pd.DataFrame(values[: len(samples)], index=samples, columns=genes)
+
+
+def _clean_row(cells: list[str], binary: bool) -> np.ndarray | None:
+    """The row's values when every cell is a finite number (0/1 if ``binary``), else None (checked cell by cell)."""
+    try:
+        v = np.array(cells, dtype=float)
+    except ValueError:
+        return None
+    if not np.isfinite(v).all() or (binary and not np.isin(v, (0.0, 1.0)).all()):
+        return None
+    return v
 
 
 def _check_frame(fname: str, frame: pd.DataFrame, allow_missing: bool = False) -> None:
