@@ -15,24 +15,30 @@ import numpy as np
 from ferronet.model.network import Model
 
 
-def hill(x: Any, k: Any, n: Any) -> Any:
-    """x^n / (K^n + x^n) for x >= 0."""
-    x = np.maximum(x, 0.0)
-    xn = x**n
-    return xn / (k**n + xn)
+def rate_laws(xp: Any) -> dict[str, Any]:
+    """The model's saturation functions for the array module ``xp`` (NumPy here, ``jax.numpy`` in the JAX engine):
+    ``hill(x, K, n) = x^n / (K^n + x^n)``, ``hill2`` (the same with n = 2, without pow()) and Michaelis-Menten
+    ``mm(x, K) = x / (K + x)``, all for x >= 0."""
+
+    def hill(x: Any, k: Any, n: Any) -> Any:
+        x = xp.maximum(x, 0.0)
+        xn = x**n
+        return xn / (k**n + xn)
+
+    def hill2(x: Any, k: Any) -> Any:
+        x = xp.maximum(x, 0.0)
+        xx = x * x
+        return xx / (k * k + xx)
+
+    def mm(x: Any, k: Any) -> Any:
+        x = xp.maximum(x, 0.0)
+        return x / (k + x)
+
+    return {"hill": hill, "hill2": hill2, "mm": mm}
 
 
-def hill2(x: Any, k: Any) -> Any:
-    """hill(x, K, 2) without pow()."""
-    x = np.maximum(x, 0.0)
-    xx = x * x
-    return xx / (k * k + xx)
-
-
-def mm(x: Any, k: Any) -> Any:
-    """Michaelis-Menten saturation x / (K + x)."""
-    x = np.maximum(x, 0.0)
-    return x / (k + x)
+_NUMPY_LAWS = rate_laws(np)
+hill, hill2, mm = _NUMPY_LAWS["hill"], _NUMPY_LAWS["hill2"], _NUMPY_LAWS["mm"]
 
 
 @dataclass
@@ -93,7 +99,7 @@ def compile_model(model: Model) -> CompiledModel:
     lines += [f"    out['{r.id}'] = {r.id}" for r in dyn_rules]
     lines.append("    return out")
     source = "\n".join(lines) + "\n"
-    namespace: dict[str, Any] = {"np": np, "hill": hill, "hill2": hill2, "mm": mm}
+    namespace: dict[str, Any] = {"np": np, **_NUMPY_LAWS}
     exec(compile(source, f"<ferronet model {model.version}>", "exec"), namespace)
     used: set[str] = set()
     for r in dyn_rules:

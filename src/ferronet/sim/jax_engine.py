@@ -34,6 +34,7 @@ from ferronet.errors import FerronetError
 from ferronet.model.expressions import _render
 from ferronet.model.network import Model
 from ferronet.sim.base import Simulator, Tolerances, register
+from ferronet.sim.codegen import rate_laws
 
 INSTALL_HINT = "pip install 'ferronet[jax]' (in a checkout: uv sync --extra jax)"
 MIN_LANES = 256  # smallest padded batch (fewer shapes to compile; padding lanes repeat lane 0)
@@ -95,21 +96,7 @@ class _Functions:
         import jax.numpy as jnp
         from jax import lax
 
-        def hill(x: Any, k: Any, n: Any) -> Any:
-            x = jnp.maximum(x, 0.0)
-            xn = x**n
-            return xn / (k**n + xn)
-
-        def hill2(x: Any, k: Any) -> Any:
-            x = jnp.maximum(x, 0.0)
-            xx = x * x
-            return xx / (k * k + xx)
-
-        def mm(x: Any, k: Any) -> Any:
-            x = jnp.maximum(x, 0.0)
-            return x / (k + x)
-
-        namespace: dict[str, Any] = {"jnp": jnp, "hill": hill, "hill2": hill2, "mm": mm}
+        namespace: dict[str, Any] = {"jnp": jnp, **rate_laws(jnp)}
         exec(compile(source, f"<ferronet jax model {name}>", "exec"), namespace)  # generated from the model file
         rhs: Callable[[Any, Any], Any] = namespace["rhs"]
         self.rhs = jax.jit(jax.vmap(rhs))
