@@ -95,11 +95,29 @@ def cross_validate(
     always = [x for x in fit_data.lines if x not in held]  # lines of other sources (breast panel): always trained on
     for i, split in enumerate(splits):
         train = subsample([x for x in split.train if x in set(fit_data.lines)], fit_lines, seed + i) + always
-        result = fit(model, fit_data.restrict(train), names, method, seed=seed, max_evals=max_evals, progress=progress)
-        fitted = model.with_parameters(result.values, f"cross-validation fold {i}")
-        frames.append(predict_curves(fitted, fit_data.restrict(split.test), fold=i))
+        result, frame = _fit_and_predict(
+            model, fit_data.restrict(train), fit_data.restrict(split.test), i, names, method, seed, max_evals, progress
+        )
+        frames.append(frame)
         fits.append(result)
     return CrossValidation(pd.concat(frames, ignore_index=True), fits)
+
+
+def _fit_and_predict(
+    model: Model,
+    train: FitData,
+    test: FitData,
+    fold: int | str,
+    names: Sequence[str],
+    method: str,
+    seed: int,
+    max_evals: int,
+    progress: bool,
+) -> tuple[FitResult, pd.DataFrame]:
+    """Fit on ``train``, then simulate ``test`` with the fitted parameters (one fold of a cross-validation)."""
+    result = fit(model, train, names, method, seed=seed, max_evals=max_evals, progress=progress)
+    fitted = model.with_parameters(result.values, f"cross-validation fold {fold}")
+    return result, predict_curves(fitted, test, fold=fold)
 
 
 def leave_source_out(
@@ -124,8 +142,7 @@ def leave_source_out(
         train = replace(fit_data, curves=tuple(c for c in fit_data.curves if c.source != held))
         test = replace(fit_data, curves=tuple(c for c in fit_data.curves if c.source == held))
         train = train.restrict(subsample(train.lines, fit_lines, seed))
-        result = fit(model, train, names, method, seed=seed, max_evals=max_evals, progress=progress)
-        fitted = model.with_parameters(result.values, f"fit without {held}")
-        frames.append(predict_curves(fitted, test, fold=split.name))
+        result, frame = _fit_and_predict(model, train, test, split.name, names, method, seed, max_evals, progress)
+        frames.append(frame)
         fits.append(result)
     return CrossValidation(pd.concat(frames, ignore_index=True), fits)

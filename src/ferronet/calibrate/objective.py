@@ -276,13 +276,14 @@ def simulate(
     the terms whose parameters changed since the cached evaluation."""
     cache = cache if cache is not None else TermCache()
     failed = 0
-    curve_keys = [f"curve {i}|" + term_key(model, model.lookup(c.drug)[1]) for i, c in enumerate(fit_data.curves)]
+    drug_ids = [model.lookup(c.drug)[1] for c in fit_data.curves]
+    curve_keys = [f"curve {i}|" + term_key(model, d) for i, d in enumerate(drug_ids)]
     todo = [i for i, k in enumerate(curve_keys) if cache.get(f"curve {i}", k) is None]
-    levels = line_levels(model, fit_data.cells, sorted({k for i in todo for k in fit_data.curves[i].lines}))
+    lines = sorted({k for i in todo for k in fit_data.curves[i].lines})
+    levels = line_levels(model, fit_data.cells, lines) if lines else {}
     by_hours: dict[float, list[tuple[int, list[Condition]]]] = {}
     for i in todo:
-        c = fit_data.curves[i]
-        _, drug_id = model.lookup(c.drug)
+        c, drug_id = fit_data.curves[i], drug_ids[i]
         parsed: dict[float, Condition] = {}
         conds = []
         for k, row, measured in zip(c.lines, c.doses, np.isfinite(c.viability), strict=True):

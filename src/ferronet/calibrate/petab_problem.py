@@ -40,7 +40,13 @@ from ferronet.errors import FerronetError
 from ferronet.io.atomic import atomic_write
 from ferronet.io.sbml import to_sbml
 from ferronet.model.network import Model, ident, load_model
-from ferronet.profile.personalise import MUTATION_GENES, NRF2_AXIS_MUTATIONS, NRF2_FOOTPRINT, PERSONALISED
+from ferronet.profile.personalise import (
+    MIN_FOOTPRINT,
+    MUTATION_GENES,
+    NRF2_AXIS_MUTATIONS,
+    NRF2_FOOTPRINT,
+    PERSONALISED,
+)
 
 #: assay durations in hours (model time unit). CTRPv2: 72 h CellTiter-Glo (Seashore-Ludlow 2015, PMID 26181016).
 #: Breast panel: not stated in the shared data, assumed 72 h like CTRPv2. GSH: the files give 300 min.
@@ -114,7 +120,7 @@ def personalisation_inputs(
         else:
             out[f"mrna_z_{ident(g)}"] = 0.0
     fp = [g for g in NRF2_FOOTPRINT if g in expr.columns]
-    if len(fp) >= 5:
+    if len(fp) >= MIN_FOOTPRINT:
         fx = expr[fp].astype(float)
         fz = ((fx - fx.median()) / fx.std(ddof=0).replace(0, 1.0)).mean(axis=1)
         out["mrna_z_NFE2L2"] = (fz / (fz.std(ddof=0) or 1.0)).fillna(0.0)
@@ -125,7 +131,7 @@ def personalisation_inputs(
         out[f"prot_{ident(g)}"] = cl.proteins[g].fillna(0.0).astype(float)
         out[f"prot_on_{ident(g)}"] = measured.astype(float)
     muts = cl.mutations
-    read_by_footprint = len(fp) >= 5  # as in personalise: the footprint carries the NRF2-axis mutations
+    read_by_footprint = len(fp) >= MIN_FOOTPRINT  # as in personalise: the footprint carries the NRF2-axis mutations
     for g in mut_genes:
         hit = muts[g].fillna(0) > 0 if g in muts.columns else pd.Series(False, index=out.index)
         if read_by_footprint and g in NRF2_AXIS_MUTATIONS:

@@ -23,6 +23,7 @@ from ferronet.calibrate.fit import DEFAULT_ESTIMATED, FitResult, ensemble, fit
 from ferronet.calibrate.objective import FitData, Simulated, default_data, simulate
 from ferronet.calibrate.report import write_report
 from ferronet.errors import FerronetError
+from ferronet.io.atomic import atomic_write
 from ferronet.model.network import Model
 
 
@@ -119,12 +120,8 @@ def run_fit(
     parameter_set.write(files["parameters"], document)
     if cv is not None:
         files["out-of-fold"] = out_dir / f"{fid}_oof.tsv"
-        from ferronet.io.atomic import atomic_write
-
         atomic_write(files["out-of-fold"], cv.oof.to_csv(sep="\t", index=False))
     if by_source is not None:
-        from ferronet.io.atomic import atomic_write
-
         files["by-source"] = out_dir / f"{fid}_by_source.tsv"
         atomic_write(files["by-source"], by_source.oof.to_csv(sep="\t", index=False))
     write_report(files["report"], document, result, train_data, sim, in_sample, cv, checks(train_data, sim), by_source)
