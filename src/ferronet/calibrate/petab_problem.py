@@ -5,7 +5,7 @@ Layout (built from ``../shared`` at run time, never committed):
 - **Model**: ``ferronet.io.sbml.to_sbml(model)`` plus the personalisation mapping written as SBML assignment
   rules, so that its global gains are estimable: for each personalised gene ``G``,
   ``g_G = mutf_G * clip(exp(beta_expr * gain_G * mrna_z_G) * (1 - prot_on_G) + 2 ** (beta_prot * prot_G) * prot_on_G,
-  level_floor, level_cap)`` (``beta_nrf2`` and the NRF2-target footprint for NFE2L2), the map of
+  level_floor, level_cap)`` (for the footprint nodes, NFE2L2 and ZEB1: their ``beta`` and footprint score), the map of
   :mod:`ferronet.profile.personalise`. ``mrna_z_G`` (cohort z-score of mRNA), ``prot_G`` (log2 protein),
   ``prot_on_G`` (1 where the protein was measured) and ``mutf_G`` (mutation or cell-profile factor) are *fixed condition
   parameters*: numbers per line in the condition table. Membrane damage is gated by ``damage_on``.
@@ -40,14 +40,10 @@ from ferronet.errors import FerronetError
 from ferronet.io.atomic import atomic_write
 from ferronet.io.sbml import to_sbml
 from ferronet.model.network import Model, ident, load_model
-from ferronet.profile.personalise import (
-    MIN_FOOTPRINT,
-    MUTATION_GENES,
-    NRF2_AXIS_MUTATIONS,
-    NRF2_FOOTPRINT,
-    PERSONALISED,
-)
+from ferronet.profile.personalise import FOOTPRINTS, MUTATION_GENES, NRF2_AXIS_MUTATIONS, PERSONALISED
 
+#: footprint node -> its gain parameter (``ferronet.profile.personalise.FOOTPRINTS``)
+FOOTPRINT_BETA = {f.node: f.beta for f in FOOTPRINTS}
 #: assay durations in hours (model time unit). CTRPv2: 72 h CellTiter-Glo (Seashore-Ludlow 2015, PMID 26181016).
 #: Breast panel: not stated in the shared data, assumed 72 h like CTRPv2. GSH: the files give 300 min.
 CTRP_HOURS = 72.0
@@ -119,26 +115,28 @@ def personalisation_inputs(
             out[f"mrna_z_{ident(g)}"] = ((x - x.median()) / (sd if sd > 0 else 1.0)).fillna(0.0)
         else:
             out[f"mrna_z_{ident(g)}"] = 0.0
-    fp = [g for g in NRF2_FOOTPRINT if g in expr.columns]
-    if len(fp) >= MIN_FOOTPRINT:
-        fx = expr[fp].astype(float)
-        fz = ((fx - fx.median()) / fx.std(ddof=0).replace(0, 1.0)).mean(axis=1)
-        out["mrna_z_NFE2L2"] = (fz / (fz.std(ddof=0) or 1.0)).fillna(0.0)
-    else:
-        out["mrna_z_NFE2L2"] = 0.0
+    footprint_genes = [g for f in FOOTPRINTS for g in f.genes if g in expr.columns]
+    fx = expr[[*dict.fromkeys(footprint_genes)]].astype(float)
+    fzs = (fx - fx.median()) / fx.std(ddof=0).replace(0, 1.0)
+    scored = []
+    for f in FOOTPRINTS:
+        raw = f.raw(fzs)
+        out[f"mrna_z_{ident(f.node)}"] = 0.0 if raw is None else (raw / (raw.std(ddof=0) or 1.0)).fillna(0.0)
+        if raw is not None:
+            scored.append(f.node)
     for g in prot_genes:
         measured = cl.proteins[g].notna()
         out[f"prot_{ident(g)}"] = cl.proteins[g].fillna(0.0).astype(float)
         out[f"prot_on_{ident(g)}"] = measured.astype(float)
     muts = cl.mutations
-    read_by_footprint = len(fp) >= MIN_FOOTPRINT  # as in personalise: the footprint carries the NRF2-axis mutations
+    read_by_footprint = "NFE2L2" in scored  # as in personalise: the footprint carries the NRF2-axis mutations
     for g in mut_genes:
         hit = muts[g].fillna(0) > 0 if g in muts.columns else pd.Series(False, index=out.index)
         if read_by_footprint and g in NRF2_AXIS_MUTATIONS:
             hit = pd.Series(False, index=out.index)
         level = model.parameters[f"mutation_{g}"].value if f"mutation_{g}" in model.parameters else 1.0
         out[f"mutf_{ident(g)}"] = np.where(hit, level, 1.0)
-    return out, [*expr_genes, "NFE2L2"], prot_genes, mut_genes
+    return out, [*expr_genes, *(f.node for f in FOOTPRINTS)], prot_genes, mut_genes
 
 
 # ---- SBML -------------------------------------------------------------------------------------------------
@@ -173,9 +171,9 @@ def personalised_sbml(model: Model, expr_genes: list[str], prot_genes: list[str]
         parts = []
         if g in expr_genes:
             add_param(f"mrna_z_{gid}", 0.0)
-            beta = "beta_nrf2" if g == "NFE2L2" else "beta_expr"
+            beta = FOOTPRINT_BETA.get(g, "beta_expr")
             gain = ""
-            if g != "NFE2L2" and f"gain_{g}" in model.parameters:
+            if g not in FOOTPRINT_BETA and f"gain_{g}" in model.parameters:
                 if m.getParameter(f"gain_{gid}") is None:
                     add_param(f"gain_{gid}", model.parameters[f"gain_{g}"].value)
                 gain = f" * gain_{gid}"

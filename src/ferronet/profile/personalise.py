@@ -3,7 +3,9 @@
 Expression is turned into one z-score per model gene and sample, by default against a reference shipped with the
 package (:mod:`ferronet.profile.reference`; ``normalise="reference"``), so a sample's levels never depend on the
 other samples of its table. Enzyme and transporter levels are ``level = exp(beta_expr * gain_<GENE> * z)``; the
-NRF2 node is set from the mean z of its transcriptional targets (``exp(beta_nrf2 * footprint)``). Measured protein
+NRF2 node is set from the mean z of its transcriptional targets (``exp(beta_nrf2 * footprint)``) and the ZEB1 node
+(mesenchymal cell state) from mesenchymal minus epithelial marker expression (``exp(beta_emt * score)``; see
+:data:`FOOTPRINTS`). Measured protein
 (log2 relative abundance, centred on the CCLE reference) overrides mRNA with ``level = 2 ** (beta_prot * p)``;
 where a protein value is missing the sample's mRNA is used. All levels are clipped to
 ``[level_floor, level_cap]``. The gains are model parameters read on every call (a fitter changes them).
@@ -16,7 +18,7 @@ See ``docs/personalisation.md``.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,6 +62,45 @@ NRF2_FOOTPRINT = (
     "FTL",
     "FTH1",
 )
+#: mesenchymal cell state (EMT): ZEB1 and the mesenchymal markers vimentin and N-cadherin against the epithelial
+#: markers E-cadherin, EpCAM and ESRP1 (which ZEB1 represses). The therapy-resistant high-mesenchymal state depends on
+#: GPX4 (Viswanathan 2017 Nature, 000:13 = 002:12, PMID:28678784); ZEB1 raises the PUFA- over MUFA-phospholipid
+#: ratio through the lipogenic enzymes (Schwab 2024 Nat Cell Biol, 000:93, PMID:39009641). Marker choice assumed:
+#: canonical EMT markers, fixed before any drug response was looked at (one set, not tuned)
+EMT_MESENCHYMAL = ("ZEB1", "VIM", "CDH2")
+EMT_EPITHELIAL = ("CDH1", "EPCAM", "ESRP1")
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """A node whose level is read from the expression of the genes it drives (or marks), not from its own mRNA:
+    ``score = (mean z(up) - mean z(down)) / reference SD``, ``level = exp(<beta> * score)``."""
+
+    node: str
+    beta: str  # parameter: ln(level) per SD of the score
+    up: tuple[str, ...]
+    down: tuple[str, ...] = ()
+    min_genes: int = 5  # fewer measured genes: no score, the node stays at its default level
+
+    @property
+    def genes(self) -> tuple[str, ...]:
+        return (*self.up, *self.down)
+
+    def raw(self, z: pd.DataFrame) -> pd.Series | None:
+        """Unscaled score per sample from per-gene z-scores (None when too few of the genes are measured)."""
+        up = [g for g in self.up if g in z.columns]
+        down = [g for g in self.down if g in z.columns]
+        if len(up) + len(down) < self.min_genes or (self.down and not (up and down)):
+            return None
+        score = z[up].mean(axis=1)
+        return score - z[down].mean(axis=1) if down else score
+
+
+#: nodes set from a transcriptional footprint (NRF2: its targets, seed 000 Table 1; ZEB1: the EMT markers above)
+FOOTPRINTS = (
+    Footprint("NFE2L2", "beta_nrf2", NRF2_FOOTPRINT),
+    Footprint("ZEB1", "beta_emt", EMT_MESENCHYMAL, EMT_EPITHELIAL, min_genes=4),
+)
 #: genes whose mutation sets the node's level in a mutant tumour: model parameter ``mutation_<GENE>`` (relative
 #: level; loss-of-function alleles keep some activity; values and sources in ``data/model/parameters.yaml``)
 MUTATION_GENES = ("KEAP1", "CUL3", "NFE2L2", "TP53", "PTEN", "KRAS")
@@ -87,17 +128,18 @@ AXIS_GENES: dict[str, tuple[str, ...]] = {
         "ACACA",
     ),
     "NRF2": ("KEAP1", "CUL3", "NFE2L2"),
+    "EMT": ("ZEB1",),
 }
 assert set(AXIS_SETS) <= set(AXIS_GENES)
 #: enzymes and transporters whose amount sets their activity (signalling nodes are not set from mRNA)
-PERSONALISED = tuple(g for axis, genes in AXIS_GENES.items() if axis != "NRF2" for g in genes)
+PERSONALISED = tuple(g for axis, genes in AXIS_GENES.items() if axis not in ("NRF2", "EMT") for g in genes)
 
 
 #: how expression is turned into z-scores: against the shipped GDSC reference (default, cohort-independent),
 #: within the table's own samples (median and SD per gene), or values already z-scores (used as given)
 NORMALISE = ("reference", "cohort", "none")
 #: the NRF2-target footprint needs at least this many target genes
-MIN_FOOTPRINT = 5
+MIN_FOOTPRINT = FOOTPRINTS[0].min_genes
 #: a sample whose median z over the model genes lies this far outside the GDSC lines' range gets a scale warning
 FAR_FROM_REFERENCE = 2.0
 #: log2 expression rarely exceeds this; larger values suggest a linear scale (counts, TPM)
@@ -123,19 +165,28 @@ def _warn(message: str) -> None:
     warnings.warn(message, stacklevel=3)
 
 
-def _cohort_z(x: pd.DataFrame, footprint: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.Series | None]:
-    """z per gene across the table's samples (median-centred, population SD); single samples: centred only."""
+def _scaled(footprints: dict[str, pd.Series | None], sd: Callable[[str, pd.Series], float]) -> dict[str, pd.Series]:
+    """Footprint scores divided by their SD (``sd(node, raw)``); footprints without a score are left out."""
+    return {node: raw / (sd(node, raw) or 1.0) for node, raw in footprints.items() if raw is not None}
+
+
+def _cohort_z(x: pd.DataFrame, genes: list[str]) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """z per gene across the table's samples (median-centred, population SD); single samples: centred only.
+    Footprint scores are scaled to SD 1 across the samples (none for fewer than 3 samples)."""
     centred = x - x.median(axis=0)
     sd = x.std(axis=0, ddof=0).replace(0, 1.0).fillna(1.0)
     z = centred / sd if len(x) >= 3 else centred  # fewer than 3 samples: values taken as log-scale deviations
-    if footprint is None or len(x) < 3:
-        return z, None
-    fz = ((footprint - footprint.median(axis=0)) / footprint.std(axis=0, ddof=0).replace(0, 1.0)).mean(axis=1)
-    return z, fz / (fz.std(ddof=0) or 1.0)
+    if len(x) < 3:
+        return z[genes], {}
+    raws = {f.node: f.raw(z) for f in FOOTPRINTS}
+    return z[genes], _scaled(raws, lambda node, raw: float(raw.std(ddof=0)))
 
 
-def _reference_z(expression: pd.DataFrame, genes: list[str], fp: list[str]) -> tuple[pd.DataFrame, pd.Series | None]:
-    """z per gene against the GDSC reference after each sample's own standardisation (see ``reference``)."""
+def _reference_z(
+    expression: pd.DataFrame, genes: list[str], fp: list[str]
+) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """z per gene against the GDSC reference after each sample's own standardisation (see ``reference``);
+    footprint scores (of the genes ``fp``) scaled by their SD across the GDSC lines (reference header)."""
     ref = expression_reference()
     raw = expression[[*dict.fromkeys([*genes, *fp])]].astype(float)
     big = raw.abs().max(axis=1) > LOG2_MAX
@@ -152,11 +203,10 @@ def _reference_z(expression: pd.DataFrame, genes: list[str], fp: list[str]) -> t
             f"{n_anchor:,} genes: their values are taken as already on the reference scale (within-sample "
             "z-scores of log2 expression, as the GDSC lines), not standardised"
         )
-    z = (xs[genes] - pd.Series(ref.centre)[genes]) / pd.Series(ref.scale)[genes]
-    fz = None
-    if len(fp) >= MIN_FOOTPRINT:
-        fzs = (xs[fp] - pd.Series(ref.centre)[fp]) / pd.Series(ref.scale)[fp]
-        fz = fzs.mean(axis=1) / ref.number("footprint_sd")
+    both = [*dict.fromkeys([*genes, *fp])]
+    zall = (xs[both] - pd.Series(ref.centre)[both]) / pd.Series(ref.scale)[both]
+    z = zall[genes]
+    footprints = _scaled({f.node: f.raw(zall[[g for g in fp if g in f.genes]]) for f in FOOTPRINTS}, footprint_sd)
     lo, hi = ref.numbers("sample_median_z")[:2]
     med = z.median(axis=1)
     far = (med < lo - FAR_FROM_REFERENCE) | (med > hi + FAR_FROM_REFERENCE)
@@ -167,14 +217,20 @@ def _reference_z(expression: pd.DataFrame, genes: list[str], fp: list[str]) -> t
             "RMA-like microarray or log2(TPM + 1) values with >= 1,000 genes per sample, or within-sample "
             "z-scores; check the scale, or use normalise='cohort' for a cohort of your own"
         )
-    return z, fz
+    return z, footprints
+
+
+def footprint_sd(node: str, raw: pd.Series | None = None) -> float:
+    """SD across the GDSC lines of a footprint's unscaled score (reference header ``footprint_sd_<node>``)."""
+    return expression_reference().number(f"footprint_sd_{node}")
 
 
 def expression_scores(
     expression: pd.DataFrame, normalise: str = "reference"
-) -> tuple[pd.DataFrame, pd.Series | None, list[str]]:
-    """z-score per sample of each personalised gene, the NRF2-target footprint score (or None) and the genes
-    absent from the table (or, with ``normalise="reference"``, from the reference)."""
+) -> tuple[pd.DataFrame, dict[str, pd.Series], list[str]]:
+    """z-score per sample of each personalised gene, the footprint scores by node (:data:`FOOTPRINTS`; a node is
+    absent when too few of its genes are measured) and the genes absent from the table (or, with
+    ``normalise="reference"``, from the reference)."""
     if normalise not in NORMALISE:
         raise FerronetError(f"unknown normalisation '{normalise}'; expected one of: {', '.join(NORMALISE)}")
     usable = set(expression.columns)
@@ -187,17 +243,17 @@ def expression_scores(
             )
         usable &= set(expression_reference().centre)
     genes = [g for g in PERSONALISED if g in usable]
-    fp = [g for g in NRF2_FOOTPRINT if g in usable]
+    fp = [g for g in dict.fromkeys(g for f in FOOTPRINTS for g in f.genes) if g in usable]
     missing = [g for g in PERSONALISED if g not in expression.columns]
-    fp_table = expression[fp].astype(float) if len(fp) >= MIN_FOOTPRINT else None
     if normalise == "cohort":
-        z, fz = _cohort_z(expression[genes].astype(float), fp_table)
+        z, footprints = _cohort_z(expression[[*dict.fromkeys([*genes, *fp])]].astype(float), genes)
     elif normalise == "none":
-        z = expression[genes].astype(float)
-        fz = None if fp_table is None else fp_table.mean(axis=1) / expression_reference().number("footprint_sd")
+        values = expression[[*dict.fromkeys([*genes, *fp])]].astype(float)
+        z = values[genes]
+        footprints = _scaled({f.node: f.raw(values) for f in FOOTPRINTS}, footprint_sd)
     else:
-        z, fz = _reference_z(expression, genes, fp if fp_table is not None else [])
-    return z, fz, missing
+        z, footprints = _reference_z(expression, genes, fp)
+    return z, footprints, missing
 
 
 def personalise(
@@ -226,7 +282,7 @@ def personalise(
     numeric = expression.select_dtypes("number")
     if numeric.shape[1] < expression.shape[1] or np.isinf(numeric.to_numpy(dtype=float)).any():
         raise FerronetError("expression values must be finite numbers (NaN marks a missing value)")
-    z, fz, missing = expression_scores(expression, normalise)
+    z, footprints, missing = expression_scores(expression, normalise)
     if missing:
         _warn(
             f"{len(missing)} of {len(PERSONALISED)} model genes are missing from the expression table and stay at "
@@ -240,9 +296,10 @@ def personalise(
     if no_value.to_numpy().any():
         _warn(f"expression missing for {int(no_value.to_numpy().sum()):,} sample-gene pairs; default level used")
         table = table.fillna(1.0)
-    if fz is not None:
-        table["NFE2L2"] = np.exp(p["beta_nrf2"] * fz).clip(lo, hi).fillna(1.0)
-        genes = [*genes, "NFE2L2 (target footprint)"]
+    for f in FOOTPRINTS:
+        if f.node in footprints:
+            table[f.node] = np.exp(p[f.beta] * footprints[f.node]).clip(lo, hi).fillna(1.0)
+            genes = [*genes, f"{f.node} (footprint)"]
     used_prot, n_missing = _apply_proteins(table, expression, proteins, p, normalise)
     if not genes and not used_prot:
         raise FerronetError(
@@ -252,7 +309,7 @@ def personalise(
     used_mut: list[str] = []
     if mutations is not None:
         mut = mutations.reindex(expression.index).fillna(0)
-        in_footprint = NRF2_AXIS_MUTATIONS if fz is not None else ()
+        in_footprint = NRF2_AXIS_MUTATIONS if "NFE2L2" in footprints else ()
         for g in [c for c in mut.columns if c in MUTATION_GENES and c not in in_footprint]:
             used_mut.append(g)
             hit = mut[g] > 0
