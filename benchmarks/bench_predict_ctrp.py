@@ -17,6 +17,8 @@ resistant), with the mean of the 5 per-fold values in brackets. Rows:
   Drugs without a mechanism in the compound library (CIL56) print n/a. Predictions are cached in ``out/cache``
   (keyed by model version and inputs): the current engine needs ~6 min per drug on a loaded 2-core machine.
 - NQO1 / AIFM2 mRNA, NRF2-target score (mean z of the NRF2 footprint, standardised on the training lines),
+  epithelial-state score (mean z of CDH1, EPCAM, ESRP1 minus that of ZEB1, VIM, CDH2: the EMT footprint, sign
+  flipped so that positive = resistant),
   tissue of origin (training-fold mean AUC per tissue), ridge on all expression genes (fitted within the
   training lines; alpha by inner 5-fold CV).
 
@@ -54,7 +56,7 @@ from ferronet.calibrate.folds import line_splits
 from ferronet.calibrate.objective import default_data
 from ferronet.calibrate.petab_problem import compound_ids
 from ferronet.model import load_model
-from ferronet.profile.personalise import NRF2_FOOTPRINT, predict
+from ferronet.profile.personalise import EMT_EPITHELIAL, EMT_MESENCHYMAL, NRF2_FOOTPRINT, predict
 
 CACHE = Path(__file__).resolve().parents[1] / "out" / "cache"
 
@@ -162,6 +164,7 @@ def main() -> None:
             "NQO1 mRNA": feature_scorer(expr["NQO1"]),
             "AIFM2 mRNA": feature_scorer(expr["AIFM2"]),
             "NRF2-target score": mean_z_scorer(expr, NRF2_FOOTPRINT),
+            "epithelial-state score": mean_z_scorer(expr, EMT_EPITHELIAL, minus=EMT_MESENCHYMAL),
             "tissue of origin": group_mean_scorer(tissue, y),
             "ridge, all genes": ridge_scorer(expr, y, seed=args.seed),
         }

@@ -9,6 +9,7 @@ import pytest
 from ferronet.calibrate.evaluate import (
     group_mean_scorer,
     mean_curve_scorer,
+    mean_z_scorer,
     out_of_fold,
     out_of_fold_rmse,
     ridge_fit,
@@ -48,6 +49,16 @@ def test_group_mean_uses_training_responses_only():
     changed[LINES[50:]] = 100.0
     after = group_mean_scorer(groups, changed)(LINES[:50], LINES[50:])
     pd.testing.assert_series_equal(before, after)
+
+
+def test_signed_mean_z_subtracts_the_minus_genes_standardised_on_training_lines():
+    x = pd.DataFrame({"a": RNG.normal(size=60), "b": RNG.normal(size=60) * 3 + 1}, index=LINES)
+    train, test = LINES[:40], LINES[40:]
+    got = mean_z_scorer(x, ["a"], minus=["b"])(train, test)
+    z = (x.loc[test] - x.loc[train].mean()) / x.loc[train].std()
+    pd.testing.assert_series_equal(got, z["a"] - z["b"], check_names=False)
+    with pytest.raises(FerronetError):
+        mean_z_scorer(x, ["a"], minus=["absent"])
 
 
 def test_ridge_matches_scikit_learn():

@@ -95,16 +95,19 @@ def feature_scorer(values: pd.Series) -> Scorer:
     return lambda train, test: values.reindex(list(test))
 
 
-def mean_z_scorer(expression: pd.DataFrame, genes: Sequence[str]) -> Scorer:
-    """Mean z-score of ``genes`` (each gene standardised with the training lines' mean and SD)."""
+def mean_z_scorer(expression: pd.DataFrame, genes: Sequence[str], minus: Sequence[str] = ()) -> Scorer:
+    """Mean z-score of ``genes`` minus that of ``minus`` (each gene standardised with the training lines' mean
+    and SD)."""
     cols = [g for g in genes if g in expression.columns]
-    if not cols:
+    neg = [g for g in minus if g in expression.columns]
+    if not cols or (minus and not neg):
         raise FerronetError("none of the genes of the mean-z score is in the expression table")
 
     def score(train: Sequence[str], test: Sequence[str]) -> pd.Series:
-        x = expression[cols]
+        x = expression[[*cols, *neg]]
         mu, sd = x.loc[list(train)].mean(), x.loc[list(train)].std().replace(0, 1.0)
-        return ((x.loc[list(test)] - mu) / sd).mean(axis=1)
+        z = (x.loc[list(test)] - mu) / sd
+        return z[cols].mean(axis=1) - (z[neg].mean(axis=1) if neg else 0.0)
 
     return score
 

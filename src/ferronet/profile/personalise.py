@@ -108,7 +108,8 @@ MUTATION_GENES = ("KEAP1", "CUL3", "NFE2L2", "TP53", "PTEN", "KRAS")
 #: NRF2-target footprint is read from the sample's expression it already carries them, so they are not applied
 #: a second time (they are applied when no footprint can be computed)
 NRF2_AXIS_MUTATIONS = ("KEAP1", "CUL3", "NFE2L2")
-#: axis -> model genes (explanation columns); NRF2 = the mutations of the KEAP1-NRF2 pathway
+#: axis -> model genes (explanation columns); NRF2 = the mutations of the KEAP1-NRF2 pathway; ZEB1 (EMT
+#: footprint) acts on PUFA supply, so it counts to the lipid axis
 AXIS_GENES: dict[str, tuple[str, ...]] = {
     "GPX4_GSH": ("SLC7A11", "SLC3A2", "GCLC", "GCLM", "GSS", "GSR", "G6PD", "GPX4"),
     "FSP1": ("AIFM2", "DHODH", "GCH1", "NQO1"),
@@ -126,13 +127,15 @@ AXIS_GENES: dict[str, tuple[str, ...]] = {
         "ALDH1A1",
         "ALDH3A1",
         "ACACA",
+        "ZEB1",
     ),
     "NRF2": ("KEAP1", "CUL3", "NFE2L2"),
-    "EMT": ("ZEB1",),
 }
 assert set(AXIS_SETS) <= set(AXIS_GENES)
 #: enzymes and transporters whose amount sets their activity (signalling nodes are not set from mRNA)
-PERSONALISED = tuple(g for axis, genes in AXIS_GENES.items() if axis not in ("NRF2", "EMT") for g in genes)
+PERSONALISED = tuple(
+    g for axis, genes in AXIS_GENES.items() if axis != "NRF2" for g in genes if g not in {f.node for f in FOOTPRINTS}
+)
 
 
 #: how expression is turned into z-scores: against the shipped GDSC reference (default, cohort-independent),
