@@ -101,8 +101,9 @@ def test_rules_reproduce_personalise(problem, shared, monkeypatch):
     ref = pd.DataFrame(
         personalise(cl.expression, cl.mutations.fillna(0), cl.proteins, m, normalise="cohort").levels, index=keys
     )  # the PEtab rules use cohort z-scores
-    for gene in ("SLC7A11", "NQO1", "NFE2L2", "KEAP1"):
-        beta = p["beta_nrf2"] if gene == "NFE2L2" else p["beta_expr"] * p.get(f"gain_{gene}", 1.0)
+    footprint_beta = {"NFE2L2": p["beta_nrf2"], "ZEB1": p["beta_emt"]}
+    for gene in ("SLC7A11", "NQO1", "NFE2L2", "ZEB1", "KEAP1"):
+        beta = footprint_beta.get(gene, p["beta_expr"] * p.get(f"gain_{gene}", 1.0))
         z = pre[f"mrna_z_{gene}"].to_numpy() if f"mrna_z_{gene}" in pre else np.zeros(len(pre))
         level = np.clip(np.exp(beta * z), p["level_floor"], p["level_cap"])
         if f"prot_on_{gene}" in pre:
