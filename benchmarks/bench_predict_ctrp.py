@@ -1,7 +1,7 @@
 """Out-of-fold validation on CTRPv2 (ML210, ML162, CIL56) beside baselines, all under the SAME folds.
 
 Usage: ``uv run python benchmarks/bench_predict_ctrp.py [--drugs ML210,ML162,CIL56] [--limit N] [--no-ferronet]
-[--no-fit] [--fit-lines 80] [--max-evals 100]``
+[--no-fit] [--fit-lines 160] [--max-evals 100]``
 
 Folds: 5 folds by cell line (seed 0, stratified by tissue; :func:`ferronet.calibrate.folds.line_splits`) over
 every line with GDSC expression and a CTRPv2 AUC; each drug uses the lines of those folds it has. The table is
@@ -114,7 +114,7 @@ def main() -> None:
     ap.add_argument("--no-ferronet", action="store_true", help="baselines only")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-fit", action="store_true", help="skip the cross-validated calibration row")
-    ap.add_argument("--fit-lines", type=int, default=80, help="training lines each fold's fit sees")
+    ap.add_argument("--fit-lines", type=int, default=160, help="training lines each fold's fit sees")
     ap.add_argument("--max-evals", type=int, default=100, help="model evaluations per fold's fit")
     args = ap.parse_args()
     drugs = [d.strip().upper() for d in args.drugs.split(",") if d.strip()]

@@ -85,3 +85,12 @@ def test_predict_with_a_fit_file_uses_its_estimate_as_the_nominal_score(small_fi
         score, lo, hi = (float(x) for x in row[1:4])
         width = hi - lo
         assert lo - max(width, 0.02) <= score <= hi + max(width, 0.02)
+
+
+def test_cli_budget_defaults_are_the_workflow_defaults():
+    from ferronet.calibrate import workflow
+    from ferronet.cli import fit_commands
+
+    assert (fit_commands.FIT_LINES, fit_commands.CV_LINES) == (workflow.FIT_LINES, workflow.CV_LINES)
+    params = {p.name: p.default for p in fit_commands.fit_cmd.params}
+    assert (params["fit_lines"], params["cv_lines"]) == (workflow.FIT_LINES, workflow.CV_LINES)

@@ -6,6 +6,11 @@ import click
 
 from ferronet.cli.output import echo_table, scheduler_checked
 
+#: the defaults of ferronet.calibrate.workflow (FIT_LINES, CV_LINES), not imported so that start-up stays light;
+#: tests/calibrate/test_fit_cli.py checks they agree
+FIT_LINES = 200
+CV_LINES = 100
+
 
 def _names(text: str) -> list[str]:
     return [x.strip() for x in text.split(",") if x.strip()]
@@ -24,9 +29,15 @@ def _names(text: str) -> list[str]:
 )
 @click.option("--lines", type=click.IntRange(2), default=None, help="Use a seeded subset of this many lines.")
 @click.option(
-    "--fit-lines", type=click.IntRange(2), default=100, show_default=True, help="CTRPv2 lines the fit sees (cost)."
+    "--fit-lines",
+    type=click.IntRange(2),
+    default=FIT_LINES,
+    show_default=True,
+    help="CTRPv2 lines the fit sees (cost).",
 )
-@click.option("--cv-lines", type=click.IntRange(2), default=50, show_default=True, help="Lines each fold's fit sees.")
+@click.option(
+    "--cv-lines", type=click.IntRange(2), default=CV_LINES, show_default=True, help="Lines each fold's fit sees."
+)
 @click.option("--cv-evals", type=click.IntRange(2), default=60, show_default=True, help="Evaluations per fold's fit.")
 @click.option("--estimate", default=None, help="Comma-separated parameters to estimate (default: the documented set).")
 @click.option("--method", type=click.Choice(["lm", "cma"]), default="lm", show_default=True)
