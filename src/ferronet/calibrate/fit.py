@@ -36,8 +36,10 @@ from ferronet.names import suggest
 #: literature cases pin stay at their values: fitted to the curves, the damage -> death map moves to a graded death
 #: that kills untreated cells (fit-2026-12-01-87799243), and sigma_cap / RSL3 potency trade erastin and RSL3
 #: killing and 3 literature cases for curve shape (fit-2026-12-01-aeb87077); see docs/calibration.md. The
-#: population-average effects of TP53, PTEN and KRAS mutations (GDSC calls are any non-silent mutation) and the
-#: RSL3 potency on GPX4 (the lethal fact "RSL3 1 uM kills >= 90 %" and the breast-panel RSL3 curves) are fitted too
+#: population-average effects of TP53, PTEN and KRAS mutations (GDSC calls are any non-silent mutation) are fitted
+#: too. The RSL3 potency on GPX4 is not: it is pinned by the lethal fact "RSL3 1 uM kills >= 90 %" (its value
+#: comes from fit-2026-12-01-316c1e78); fitted on 200 CTRPv2 lines it traded that fact for the breast-panel RSL3
+#: curves (IC50 0.089 -> 0.135 uM, RSL3 1 uM kill 0.877 -> 0.782; fit-2026-12-01-afb7eb86, not adopted)
 DEFAULT_ESTIMATED = (
     "beta_expr",
     "beta_nrf2",
@@ -52,7 +54,6 @@ DEFAULT_ESTIMATED = (
     "ic50_ML210_GPX4",
     "ic50_ML162_GPX4",
     "ic50_FIN56_GPX4",
-    "ic50_RSL3_GPX4",
 )
 #: log-range either side of the nominal value searched when a parameter has no bounds of its own
 LOG_RANGE = math.log(30.0)
