@@ -73,8 +73,9 @@ def build(out: Path) -> list[str]:
         if raw is None:
             raise FerronetError(f"footprint {f.node}: too few of its genes are in the GDSC matrix")
         fp_lines.append(f"# footprint_genes_{f.node}: {' '.join(g for g in f.genes if g in genes)}")
-        fp_lines.append(f"# footprint_sd_{f.node}: {float(raw.std(ddof=0)):.6g}")
-        fp_sds.append(f"{f.node} {float(raw.std(ddof=0)):.3f}")
+        sd = float(raw.std(ddof=0))
+        fp_lines.append(f"# footprint_sd_{f.node}: {sd:.6g}")
+        fp_sds.append(f"{f.node} {sd:.3f}")
     med = z[[g for g in PERSONALISED if g in genes]].median(axis=1)
     lo, hi = np.percentile(med, [0.5, 99.5])
     header = [

@@ -40,7 +40,13 @@ from ferronet.errors import FerronetError
 from ferronet.io.atomic import atomic_write
 from ferronet.io.sbml import to_sbml
 from ferronet.model.network import Model, ident, load_model
-from ferronet.profile.personalise import FOOTPRINTS, MUTATION_GENES, NRF2_AXIS_MUTATIONS, PERSONALISED
+from ferronet.profile.personalise import (
+    FOOTPRINTS,
+    MUTATION_GENES,
+    NRF2_AXIS_MUTATIONS,
+    PERSONALISED,
+    expression_scores,
+)
 
 #: footprint node -> its gain parameter (``ferronet.profile.personalise.FOOTPRINTS``)
 FOOTPRINT_BETA = {f.node: f.beta for f in FOOTPRINTS}
@@ -100,36 +106,25 @@ def personalisation_inputs(
 ) -> tuple[pd.DataFrame, list[str], list[str], list[str]]:
     """Fixed condition parameters per line (``mrna_z_``, ``prot_``, ``prot_on_``, ``mutf_`` columns) and the gene lists.
 
-    z-scores are taken across the lines of the problem (median-centred, population SD), as
-    :func:`ferronet.profile.personalise.personalise` does for a cohort; lines without expression stay at 0.
+    z-scores and footprint scores are those of :func:`ferronet.profile.personalise.expression_scores` for a cohort
+    (across the lines of the problem: median-centred, population SD); lines without expression stay at 0.
     """
     expr_genes = [g for g in PERSONALISED if g in model.nodes]
     prot_genes = [g for g in expr_genes if g in cl.proteins.columns]
     mut_genes = sorted({g for g in MUTATION_GENES if g in model.nodes} | set(extra_genes))
     out = pd.DataFrame(index=cl.info.index)
-    expr = cl.expression
+    z, footprints, _ = expression_scores(cl.expression, normalise="cohort")
     for g in expr_genes:
-        if g in expr.columns:
-            x = expr[g].astype(float)
-            sd = x.std(ddof=0)
-            out[f"mrna_z_{ident(g)}"] = ((x - x.median()) / (sd if sd > 0 else 1.0)).fillna(0.0)
-        else:
-            out[f"mrna_z_{ident(g)}"] = 0.0
-    footprint_genes = [g for f in FOOTPRINTS for g in f.genes if g in expr.columns]
-    fx = expr[[*dict.fromkeys(footprint_genes)]].astype(float)
-    fzs = (fx - fx.median()) / fx.std(ddof=0).replace(0, 1.0)
-    scored = []
+        out[f"mrna_z_{ident(g)}"] = z[g].reindex(out.index).fillna(0.0) if g in z.columns else 0.0
     for f in FOOTPRINTS:
-        raw = f.raw(fzs)
-        out[f"mrna_z_{ident(f.node)}"] = 0.0 if raw is None else (raw / (raw.std(ddof=0) or 1.0)).fillna(0.0)
-        if raw is not None:
-            scored.append(f.node)
+        score = footprints.get(f.node)
+        out[f"mrna_z_{ident(f.node)}"] = 0.0 if score is None else score.reindex(out.index).fillna(0.0)
     for g in prot_genes:
         measured = cl.proteins[g].notna()
         out[f"prot_{ident(g)}"] = cl.proteins[g].fillna(0.0).astype(float)
         out[f"prot_on_{ident(g)}"] = measured.astype(float)
     muts = cl.mutations
-    read_by_footprint = "NFE2L2" in scored  # as in personalise: the footprint carries the NRF2-axis mutations
+    read_by_footprint = "NFE2L2" in footprints  # as in personalise: the footprint carries the NRF2-axis mutations
     for g in mut_genes:
         hit = muts[g].fillna(0) > 0 if g in muts.columns else pd.Series(False, index=out.index)
         if read_by_footprint and g in NRF2_AXIS_MUTATIONS:

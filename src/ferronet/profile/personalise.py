@@ -18,7 +18,7 @@ See ``docs/personalisation.md``.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -141,8 +141,6 @@ PERSONALISED = tuple(
 #: how expression is turned into z-scores: against the shipped GDSC reference (default, cohort-independent),
 #: within the table's own samples (median and SD per gene), or values already z-scores (used as given)
 NORMALISE = ("reference", "cohort", "none")
-#: the NRF2-target footprint needs at least this many target genes
-MIN_FOOTPRINT = FOOTPRINTS[0].min_genes
 #: a sample whose median z over the model genes lies this far outside the GDSC lines' range gets a scale warning
 FAR_FROM_REFERENCE = 2.0
 #: log2 expression rarely exceeds this; larger values suggest a linear scale (counts, TPM)
@@ -168,9 +166,17 @@ def _warn(message: str) -> None:
     warnings.warn(message, stacklevel=3)
 
 
-def _scaled(footprints: dict[str, pd.Series | None], sd: Callable[[str, pd.Series], float]) -> dict[str, pd.Series]:
-    """Footprint scores divided by their SD (``sd(node, raw)``); footprints without a score are left out."""
-    return {node: raw / (sd(node, raw) or 1.0) for node, raw in footprints.items() if raw is not None}
+def _footprint_scores(z: pd.DataFrame, own_sd: bool = False) -> dict[str, pd.Series]:
+    """Each footprint's score from per-gene z-scores, divided by its SD across the GDSC lines (reference header
+    ``footprint_sd_<node>``) or, with ``own_sd``, across the rows of ``z``; footprints without a score are left
+    out."""
+    out = {}
+    for f in FOOTPRINTS:
+        raw = f.raw(z)
+        if raw is not None:
+            sd = float(raw.std(ddof=0)) if own_sd else expression_reference().number(f"footprint_sd_{f.node}")
+            out[f.node] = raw / (sd or 1.0)
+    return out
 
 
 def _cohort_z(x: pd.DataFrame, genes: list[str]) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
@@ -179,10 +185,7 @@ def _cohort_z(x: pd.DataFrame, genes: list[str]) -> tuple[pd.DataFrame, dict[str
     centred = x - x.median(axis=0)
     sd = x.std(axis=0, ddof=0).replace(0, 1.0).fillna(1.0)
     z = centred / sd if len(x) >= 3 else centred  # fewer than 3 samples: values taken as log-scale deviations
-    if len(x) < 3:
-        return z[genes], {}
-    raws = {f.node: f.raw(z) for f in FOOTPRINTS}
-    return z[genes], _scaled(raws, lambda node, raw: float(raw.std(ddof=0)))
+    return z[genes], _footprint_scores(z, own_sd=True) if len(x) >= 3 else {}
 
 
 def _reference_z(
@@ -191,7 +194,8 @@ def _reference_z(
     """z per gene against the GDSC reference after each sample's own standardisation (see ``reference``);
     footprint scores (of the genes ``fp``) scaled by their SD across the GDSC lines (reference header)."""
     ref = expression_reference()
-    raw = expression[[*dict.fromkeys([*genes, *fp])]].astype(float)
+    both = [*dict.fromkeys([*genes, *fp])]
+    raw = expression[both].astype(float)
     big = raw.abs().max(axis=1) > LOG2_MAX
     if big.any():
         _warn(
@@ -206,10 +210,8 @@ def _reference_z(
             f"{n_anchor:,} genes: their values are taken as already on the reference scale (within-sample "
             "z-scores of log2 expression, as the GDSC lines), not standardised"
         )
-    both = [*dict.fromkeys([*genes, *fp])]
     zall = (xs[both] - pd.Series(ref.centre)[both]) / pd.Series(ref.scale)[both]
     z = zall[genes]
-    footprints = _scaled({f.node: f.raw(zall[[g for g in fp if g in f.genes]]) for f in FOOTPRINTS}, footprint_sd)
     lo, hi = ref.numbers("sample_median_z")[:2]
     med = z.median(axis=1)
     far = (med < lo - FAR_FROM_REFERENCE) | (med > hi + FAR_FROM_REFERENCE)
@@ -220,12 +222,7 @@ def _reference_z(
             "RMA-like microarray or log2(TPM + 1) values with >= 1,000 genes per sample, or within-sample "
             "z-scores; check the scale, or use normalise='cohort' for a cohort of your own"
         )
-    return z, footprints
-
-
-def footprint_sd(node: str, raw: pd.Series | None = None) -> float:
-    """SD across the GDSC lines of a footprint's unscaled score (reference header ``footprint_sd_<node>``)."""
-    return expression_reference().number(f"footprint_sd_{node}")
+    return z, _footprint_scores(zall)
 
 
 def expression_scores(
@@ -252,8 +249,7 @@ def expression_scores(
         z, footprints = _cohort_z(expression[[*dict.fromkeys([*genes, *fp])]].astype(float), genes)
     elif normalise == "none":
         values = expression[[*dict.fromkeys([*genes, *fp])]].astype(float)
-        z = values[genes]
-        footprints = _scaled({f.node: f.raw(values) for f in FOOTPRINTS}, footprint_sd)
+        z, footprints = values[genes], _footprint_scores(values)
     else:
         z, footprints = _reference_z(expression, genes, fp)
     return z, footprints, missing
