@@ -16,6 +16,12 @@ resistant), with the mean of the 5 per-fold values in brackets. Rows:
   response data; each line is normalised against the shipped GDSC reference, computed once, looked up per fold.
   Drugs without a mechanism in the compound library (CIL56) print n/a. Predictions are cached in ``out/cache``
   (keyed by model version and inputs): the current engine needs ~6 min per drug on a loaded 2-core machine.
+- ``mechanism-signed inputs``: the 27 inputs ``personalise`` builds for a line (z of each GDSC-measured
+  personalised gene against the shipped reference, NRF2-target and EMT footprint scores) in a ridge regression
+  whose weights are held to the sign of each input's simulated effect on the drug
+  (``ferronet.profile.personalise.effect_signs``), fitted within the training lines
+  (``ferronet.calibrate.evaluate.signed_readout_scorer``). ``ridge, model inputs``: the same inputs, signs free.
+  Together they show how much of the response the model's inputs carry beyond the simulated score.
 - NQO1 / AIFM2 mRNA, NRF2-target score (mean z of the NRF2 footprint, standardised on the training lines),
   epithelial-state score (mean z of CDH1, EPCAM, ESRP1 minus that of ZEB1, VIM, CDH2: the EMT footprint, sign
   flipped so that positive = resistant),
@@ -51,12 +57,20 @@ from ferronet.calibrate.evaluate import (
     out_of_fold,
     out_of_fold_rmse,
     ridge_scorer,
+    signed_readout_scorer,
 )
 from ferronet.calibrate.folds import line_splits
 from ferronet.calibrate.objective import default_data
 from ferronet.calibrate.petab_problem import compound_ids
 from ferronet.model import load_model
-from ferronet.profile.personalise import EMT_EPITHELIAL, EMT_MESENCHYMAL, NRF2_FOOTPRINT, predict
+from ferronet.profile.personalise import (
+    EMT_EPITHELIAL,
+    EMT_MESENCHYMAL,
+    NRF2_FOOTPRINT,
+    effect_signs,
+    expression_scores,
+    predict,
+)
 
 CACHE = Path(__file__).resolve().parents[1] / "out" / "cache"
 
@@ -148,6 +162,12 @@ def main() -> None:
             + ", ".join(f"{d} {v:.3f}" for (_, d), v in cv.median_rmse().items())
             + "]"
         )
+    # the model's inputs as personalise builds them: z per personalised gene (against the shipped reference)
+    # and the footprint scores (NRF2 targets, EMT markers)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        z, footprints, _ = expression_scores(cl.expression.loc[lines], "reference")
+    inputs = pd.concat([z, pd.DataFrame(footprints)], axis=1)
     table: dict[str, dict[str, OutOfFold | None]] = {}
     counts = {}
     for drug in drugs:
@@ -161,6 +181,10 @@ def main() -> None:
             "ferronet (predict)": None
             if args.no_ferronet or drug not in in_model
             else ferronet_scorer(drug, have, cl, model.version),
+            "mechanism-signed inputs": None
+            if drug not in in_model
+            else signed_readout_scorer(inputs, y, effect_signs(drug, list(inputs.columns), model), seed=args.seed),
+            "ridge, model inputs": ridge_scorer(inputs, y, seed=args.seed),
             "NQO1 mRNA": feature_scorer(expr["NQO1"]),
             "AIFM2 mRNA": feature_scorer(expr["AIFM2"]),
             "NRF2-target score": mean_z_scorer(expr, NRF2_FOOTPRINT),

@@ -14,6 +14,8 @@ from ferronet.calibrate.evaluate import (
     out_of_fold_rmse,
     ridge_fit,
     ridge_scorer,
+    signed_readout_scorer,
+    signed_ridge_fit,
 )
 from ferronet.calibrate.folds import Split, line_splits
 from ferronet.errors import FerronetError
@@ -94,3 +96,27 @@ def test_curve_rmse_of_a_perfect_and_a_mean_curve():
     assert perfect.max() == pytest.approx(0.0) and len(perfect) == 60
     mean = out_of_fold_rmse(mean_curve_scorer(curves), curves, splits)
     assert 0.15 < mean.median() < 0.5  # uniform noise: RMSE ~ 1/sqrt(12) ~ 0.29
+
+
+def test_signed_ridge_holds_each_weight_to_its_sign():
+    x = RNG.normal(size=(80, 3))
+    y = -1.0 * x[:, 0] + 2.0 * x[:, 1] + 0.5 * x[:, 2] + RNG.normal(size=80) * 0.1
+    coef, _, _ = signed_ridge_fit(x, y, [1, 1, 0])  # the data want x0 negative; its sign says >= 0
+    assert coef[0] == pytest.approx(0.0, abs=1e-9) and coef[1] > 1.0 and coef[2] == pytest.approx(0.0, abs=1e-9)
+    free, _, _ = signed_ridge_fit(x, y, [-1, 1, 1])  # signs that agree with the data: close to the truth
+    np.testing.assert_allclose(free, [-1.0, 2.0, 0.5], atol=0.15)
+    with pytest.raises(FerronetError, match="3 features but 2 signs"):
+        signed_ridge_fit(x, y, [1, 1])
+
+
+def test_signed_readout_learns_from_training_responses_only():
+    x = pd.DataFrame(RNG.normal(size=(60, 3)), index=LINES, columns=["a", "b", "c"])
+    y = x["a"] * 2 - x["b"] + pd.Series(RNG.normal(size=60) * 0.2, index=LINES)
+    signs = pd.Series({"a": 1.0, "b": -1.0, "c": 1.0})
+    before = signed_readout_scorer(x, y, signs)(LINES[:45], LINES[45:])
+    changed = y.copy()
+    changed[LINES[45:]] = 100.0
+    pd.testing.assert_series_equal(before, signed_readout_scorer(x, changed, signs)(LINES[:45], LINES[45:]))
+    assert out_of_fold(signed_readout_scorer(x, y, signs), y, line_splits(LINES, k=5, seed=0)).spearman > 0.8
+    with pytest.raises(FerronetError, match="no feature has a sign"):
+        signed_readout_scorer(x, y, pd.Series({"z": 1.0}))

@@ -9,8 +9,9 @@ import sys
 import pandas as pd
 import pytest
 
+from ferronet.errors import FerronetError
 from ferronet.profile.io import read_samples
-from ferronet.profile.personalise import personalise, predict
+from ferronet.profile.personalise import effect_signs, personalise, predict
 
 
 def _cli(*args):
@@ -132,3 +133,12 @@ def test_mutation_levels_are_model_parameters():
     moved = m.with_parameters({"mutation_TP53": 0.5}, "test")
     assert default == pytest.approx(m.parameters["mutation_TP53"].value)
     assert personalise(expr, muts, model=moved, normalise="cohort").levels[1]["TP53"] == pytest.approx(0.5)
+
+
+def test_effect_signs_follow_the_mechanism():
+    """FSP1 (AIFM2) protects against GPX4 inhibition, ACSL4 (PUFA-PE supply) sensitises (seed 000 refs 30, 40)."""
+    signs = effect_signs("ML210", ["AIFM2", "ACSL4", "SLC7A11"])
+    assert signs["AIFM2"] == 1 and signs["ACSL4"] == -1
+    assert set(signs.unique()) <= {-1.0, 0.0, 1.0}
+    with pytest.raises(FerronetError, match="not a compound"):
+        effect_signs("GPX4", ["AIFM2"])

@@ -170,3 +170,67 @@ def ridge_scorer(expression: pd.DataFrame, y: pd.Series, seed: int = 0) -> Score
         return pd.Series(pred, index=list(test))
 
     return score
+
+
+def signed_ridge_fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    signs: Sequence[float],
+    alphas: Sequence[float] = RIDGE_ALPHAS,
+    inner_folds: int = 5,
+    seed: int = 0,
+) -> tuple[np.ndarray, float, float]:
+    """Ridge on standardised features with every weight held to a sign (+1: >= 0, -1: <= 0, 0: fixed at 0),
+    alpha by inner K-fold CV: (coef, intercept, alpha) for raw ``x``. Bounded least squares on the
+    ridge-augmented system (``scipy.optimize.lsq_linear``)."""
+    from scipy.optimize import lsq_linear
+
+    s = np.sign(np.asarray(signs, dtype=float))
+    if s.shape != (x.shape[1],):
+        raise FerronetError(f"signed ridge: {x.shape[1]} features but {s.size} signs")
+    if len(y) < 2 * inner_folds:
+        raise FerronetError(f"signed ridge needs at least {2 * inner_folds} training lines, got {len(y)}")
+    mu, sd = x.mean(axis=0), x.std(axis=0)
+    sd = np.where(sd > 0, sd, 1.0)
+    xs = (x - mu) / sd
+    lower, upper = np.where(s > 0, 0.0, -np.inf), np.where(s < 0, 0.0, np.inf)
+    lower[s == 0], upper[s == 0] = 0.0, 1e-300  # lsq_linear needs lower < upper: a zero-width box
+
+    def solve(xt: np.ndarray, yt: np.ndarray, alpha: float) -> np.ndarray:
+        k = xt.shape[1]
+        a = np.vstack([xt - xt.mean(axis=0), np.sqrt(alpha) * np.eye(k)])
+        b = np.concatenate([yt - yt.mean(), np.zeros(k)])
+        return np.asarray(lsq_linear(a, b, bounds=(lower, upper)).x)
+
+    fold = np.random.default_rng(seed).permutation(len(y)) % inner_folds
+    err = np.zeros(len(alphas))
+    for k in range(inner_folds):
+        tr, te = fold != k, fold == k
+        for i, a in enumerate(alphas):
+            w = solve(xs[tr], y[tr], a)
+            pred = (xs[te] - xs[tr].mean(axis=0)) @ w + y[tr].mean()
+            err[i] += float(((pred - y[te]) ** 2).sum())
+    best = float(alphas[int(np.argmin(err))])
+    beta = solve(xs, y, best)
+    coef = beta / sd
+    return coef, float(y.mean() - (mu + sd * xs.mean(axis=0)) @ coef), best
+
+
+def signed_readout_scorer(features: pd.DataFrame, y: pd.Series, signs: pd.Series, seed: int = 0) -> Scorer:
+    """The model's own inputs read linearly: response ~ sum_j w_j x_j, each weight held to the sign of feature
+    j's simulated effect on the drug (``signs``, from :func:`ferronet.profile.personalise.effect_signs`), the
+    magnitudes fitted within the training lines. It shows how much of the response the inputs carry when only
+    the *direction* of each gene's effect is taken from the model."""
+    cols = [c for c in features.columns if c in signs.index]
+    if not cols:
+        raise FerronetError("signed readout: no feature has a sign")
+    x_all = features[cols].astype(float)
+
+    def score(train: Sequence[str], test: Sequence[str]) -> pd.Series:
+        tr = [t for t in train if t in x_all.index and not np.isnan(y.get(t, np.nan))]
+        x = x_all.loc[tr].fillna(x_all.loc[tr].mean()).to_numpy(dtype=float)
+        coef, intercept, _ = signed_ridge_fit(x, y[tr].to_numpy(dtype=float), signs[cols].to_numpy(), seed=seed)
+        xt = x_all.reindex(list(test)).fillna(x_all.loc[tr].mean()).to_numpy(dtype=float)
+        return pd.Series(xt @ coef + intercept, index=list(test))
+
+    return score
