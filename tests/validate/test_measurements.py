@@ -278,3 +278,15 @@ def test_values_read_from_shared_data_files(tmp_path: Path, model, monkeypatch) 
     with pytest.raises(ValidationError) as info:
         load_measurements(_write(tmp_path, bad), model)
     assert "0 rows of data/gsh.csv match" in str(info.value) and "'value' column or a list" in str(info.value)
+
+
+def test_gpx4_knockout_entries_are_grown_on_liproxstatin_as_in_the_papers(model) -> None:
+    """Gpx4-/- Pfa1 cells are made and kept on Lip-1 (Friedmann Angeli 2014, PMID:25402683; Zilka 2017,
+    PMID:28386601; Doll 2019, PMID:31634900): every packaged GPX4-knockout entry declares that pre-culture, and the
+    rescue EC50s are then reached (equilibrated without it, the cells start the assay already dying)."""
+    entries = [e for e in load_measurements(PACKAGED, model) if "GPX4:knockout" in e.perturbations]
+    assert len(entries) >= 6
+    assert all(any(p.startswith("liproxstatin-1") for p in e.pre) for e in entries)
+    rescues = [e for e in entries if e.kind == "ec50" and e.vary in {"liproxstatin-1", "ferrostatin-1"}]
+    report = score_measurements(rescues, model)
+    assert len(report.results) == 3 and all(r.status == "ok" for r in report.results), report.results
