@@ -33,6 +33,14 @@ def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
     help="z-scores against the shipped GDSC reference, across this table's samples, or values already z-scores.",
 )
 @click.option(
+    "--readout",
+    type=click.Choice(["model", "signed"]),
+    default="model",
+    show_default=True,
+    help="model: simulate the personalised model; signed: the same inputs read with the shipped mechanism-signed "
+    "weights (drugs fitted on measured responses only: ML210, ML162; docs/personalisation.md).",
+)
+@click.option(
     "--ensemble",
     type=click.Path(),
     help="YAML parameter ensemble {fit_id, parameter_sets}: adds score_lo/score_hi (5th-95th percentile), n_sets.",
@@ -45,7 +53,7 @@ def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
     help=".h5ad only: the var column holding gene symbols (default: var_names; Ensembl ids are mapped).",
 )
 def predict_cmd(
-    drug, expression, mutations, proteins, cell, no_axes, normalise, ensemble, out, scheduler, var_symbols
+    drug, expression, mutations, proteins, cell, no_axes, normalise, readout, ensemble, out, scheduler, var_symbols
 ) -> None:
     """Predict each sample's resistance to a drug from its profile (score: mean viability; higher = more resistant)."""
     from ferronet.profile.ensemble import load_ensemble
@@ -70,7 +78,7 @@ def predict_cmd(
         warnings.simplefilter("always")
         table = predict(
             drug, expr, muts, prot, cell=cell, axes=not no_axes, scheduler=scheduler, normalise=normalise,
-            ensemble=ensemble,
+            ensemble=ensemble, readout=readout,
         )  # fmt: skip
     _echo_warnings(caught)
     _write_table(table, out)

@@ -30,6 +30,7 @@ from ferronet.errors import FerronetError
 from ferronet.model.network import Model, load_model
 from ferronet.profile.genesets import AXIS_SETS
 from ferronet.profile.io import as_expression_frame
+from ferronet.profile.readout import READOUTS, SignedReadout, readout_for
 from ferronet.profile.reference import MIN_ANCHOR, anchor_genes, expression_reference, protein_reference, standardise
 from ferronet.screen.runner import run_conditions
 from ferronet.sim.conditions import Condition
@@ -424,9 +425,14 @@ def predict(
     progress: bool = True,
     normalise: str = "reference",
     ensemble: Sequence[Mapping[str, float]] | str | Path | None = None,
+    readout: str = "model",
 ) -> pd.DataFrame:
     """Table with ``sample``, ``score`` (predicted mean viability; higher = more resistant) and, with ``axes``,
     one column per axis: how much that axis's personalised genes raise the score (resistance they explain).
+
+    ``readout``: ``"model"`` (default) simulates the personalised model; ``"signed"`` reads the same inputs with the
+    shipped mechanism-signed weights of the drug (:mod:`ferronet.profile.readout`; only drugs fitted on measured
+    responses have them; no simulation, no ensemble).
 
     ``ensemble``: parameter sets (a list of ``{name: value}`` or a YAML file, see
     :func:`ferronet.profile.ensemble.load_ensemble`). Each set is simulated as ``model.with_parameters(set)``
@@ -441,6 +447,12 @@ def predict(
     kind, drug_id = m.lookup(drug)
     if kind != "compound":
         raise FerronetError(f"'{drug}' is a {kind}, not a compound")
+    if readout not in READOUTS:
+        raise FerronetError(f"unknown readout '{readout}'; expected one of: {', '.join(READOUTS)}")
+    if readout == "signed":
+        if ensemble is not None:
+            raise FerronetError("an ensemble gives intervals of the simulated score: use it with readout 'model'")
+        return _signed_readout(readout_for(drug_id), as_expression_frame(expression), m, normalise, axes)
     sets = as_parameter_sets(ensemble, m) if ensemble is not None else None
     if isinstance(ensemble, str | Path):
         m = _with_fit_estimate(m, Path(ensemble))
@@ -457,6 +469,22 @@ def predict(
     for k, name in enumerate(names[1:], start=1):
         out[f"axis_{name}"] = viability[:, 0] - viability[:, k]
     out["status"] = np.where(ok, "ok", "failed")
+    return out
+
+
+def _signed_readout(r: SignedReadout, expression: pd.DataFrame, m: Model, normalise: str, axes: bool) -> pd.DataFrame:
+    """``predict`` with the mechanism-signed readout: the inputs of :func:`personalise`, read linearly."""
+    prof = personalise(expression, None, None, m, normalise)  # the same checks and warnings as the model readout
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # already said by personalise
+        z, footprints, _ = expression_scores(expression, normalise)
+    x = pd.concat([z, pd.DataFrame(footprints, index=z.index)], axis=1)
+    parts = r.contributions(x)
+    out = pd.DataFrame({"sample": prof.samples, "score": (r.intercept + parts.sum(axis=1)).to_numpy()})
+    if axes:
+        for name, genes in AXIS_GENES.items():
+            out[f"axis_{name}"] = parts[[c for c in parts.columns if c in genes]].sum(axis=1).to_numpy()
+    out["status"] = "ok"
     return out
 
 

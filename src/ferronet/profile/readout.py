@@ -1,0 +1,137 @@
+"""The mechanism-signed readout: a sample's model inputs read linearly, each weight held to the model's sign.
+
+``ferronet predict --readout signed``. The inputs are the ones :func:`~ferronet.profile.personalise.personalise`
+builds (the z-score of each personalised gene against the shipped GDSC reference, and the NRF2-target and EMT
+footprint scores). The readout is ``score = intercept + sum_j w_j x_j``, where the *sign* of each weight is the sign
+of input j's simulated effect on the drug (:func:`~ferronet.profile.personalise.effect_signs`: the node at 1.5x
+and 1/1.5x its level in the generic cell) and the *magnitudes* were fitted on CTRPv2 AUCs (ridge with the signs as
+bounds, alpha by inner 5-fold CV; :func:`~ferronet.calibrate.evaluate.signed_ridge_fit`). The score is on the
+scale of the CTRPv2 AUC (mean fitted viability over the measured doses; higher = more resistant).
+
+Why it exists: under the folds of ``benchmarks/bench_predict_ctrp.py`` it ranks held-out lines better than the
+simulated score (ML210 0.598 vs 0.545 out-of-fold, ML162 0.587 vs 0.497; ``docs/calibration.md``). It is only
+available for drugs with shipped weights (fitted on measured responses); for any other drug, erastin included,
+the simulated score is the prediction. Mutations and proteins are not read by it.
+
+The weights are in ``data/reference/readouts.yaml``, written by ``scripts/build_readouts.py`` from
+``../shared/data/external`` (CTRPv2 AUCs, DepMap CC BY 4.0; GDSC expression): per drug the signs, weights,
+intercept, alpha and the lines used. Only the fitted coefficients are shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ferronet.errors import FerronetError
+
+READOUT_FILE = "readouts.yaml"
+#: the choices of ``predict(readout=...)``
+READOUTS = ("model", "signed")
+
+
+@dataclass(frozen=True)
+class SignedReadout:
+    """One drug's shipped readout: ``score = intercept + sum(weights[j] * x[j])``."""
+
+    drug: str  # compound id
+    weights: Mapping[str, float]
+    signs: Mapping[str, float]
+    intercept: float
+    alpha: float
+    n_lines: int
+    source: str
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, w in self.weights.items():
+            s = self.signs.get(name, 0.0)
+            if not np.isfinite(w) or w * s < 0 or (s == 0 and w != 0):
+                raise FerronetError(f"readout {self.drug}: weight of {name} ({w:g}) breaks its sign ({s:g})")
+
+    @property
+    def inputs(self) -> list[str]:
+        return list(self.weights)
+
+    def contributions(self, x: pd.DataFrame) -> pd.DataFrame:
+        """``w_j * x_j`` per sample and input; inputs the table lacks count as 0 (the reference median)."""
+        cols = self.inputs
+        values = x.reindex(columns=cols).astype(float).fillna(0.0)
+        return values * pd.Series(self.weights, dtype=float)[cols]
+
+    def score(self, x: pd.DataFrame) -> pd.Series:
+        return self.intercept + self.contributions(x).sum(axis=1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "drug": self.drug,
+            "intercept": self.intercept,
+            "alpha": self.alpha,
+            "n_lines": self.n_lines,
+            "source": self.source,
+            **dict(self.meta),
+            "inputs": {n: {"weight": float(self.weights[n]), "sign": float(self.signs[n])} for n in self.inputs},
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> SignedReadout:
+        known = {"drug", "intercept", "alpha", "n_lines", "source", "inputs"}
+        inputs = d["inputs"]
+        return cls(
+            str(d["drug"]),
+            {n: float(v["weight"]) for n, v in inputs.items()},
+            {n: float(v["sign"]) for n, v in inputs.items()},
+            float(d["intercept"]),
+            float(d["alpha"]),
+            int(d["n_lines"]),
+            str(d["source"]),
+            {k: v for k, v in d.items() if k not in known},
+        )
+
+
+@cache
+def shipped_readouts() -> dict[str, SignedReadout]:
+    """The packaged readouts by compound id (empty when the file is absent)."""
+    import yaml
+
+    path = resources.files("ferronet.data.reference") / READOUT_FILE
+    if not path.is_file():
+        return {}
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {r.drug: r for r in (SignedReadout.from_dict(d) for d in doc.get("readouts", []))}
+
+
+def readout_for(drug_id: str) -> SignedReadout:
+    """The shipped readout of a compound, or a clear error naming the compounds that have one."""
+    found = shipped_readouts().get(drug_id)
+    if found is None:
+        have = ", ".join(sorted(shipped_readouts())) or "none"
+        raise FerronetError(
+            f"no signed readout is shipped for {drug_id} (it needs measured responses; available: {have}); "
+            "use the default readout 'model' (the simulated score)"
+        )
+    return found
+
+
+def fit_readout(
+    drug_id: str, inputs: pd.DataFrame, response: pd.Series, signs: pd.Series, source: str, seed: int = 0
+) -> SignedReadout:
+    """Fit a readout on measured responses (rows of ``inputs`` with a finite response)."""
+    from ferronet.calibrate.evaluate import signed_ridge_fit
+
+    cols = [c for c in inputs.columns if c in signs.index]
+    lines = [k for k in inputs.index if k in response.index and np.isfinite(response[k])]
+    x = inputs.loc[lines, cols].astype(float)
+    if x.isna().to_numpy().any():
+        raise FerronetError(f"readout {drug_id}: inputs missing for some training lines")
+    coef, intercept, alpha = signed_ridge_fit(
+        x.to_numpy(), response[lines].to_numpy(dtype=float), signs[cols].to_numpy(), seed=seed
+    )
+    weights = {c: float(w) if abs(w) > 1e-12 else 0.0 for c, w in zip(cols, coef, strict=True)}
+    return SignedReadout(drug_id, weights, {c: float(signs[c]) for c in cols}, intercept, alpha, len(lines), source)

@@ -1,0 +1,89 @@
+"""The mechanism-signed readout: shipped weights that keep the model's signs, rebuilt from ../shared."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from ferronet.errors import FerronetError
+from ferronet.profile.personalise import effect_signs, predict
+from ferronet.profile.readout import SignedReadout, readout_for, shipped_readouts
+from ferronet.profile.reference import expression_reference
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = pd.DataFrame(
+    {"AIFM2": [2.0, -2.0, 0.0], "SLC7A11": [1.0, 0.0, 0.0], "ACSL4": [0.0, 1.0, 0.0], "ZEB1": [0.0, 1.5, 0.0]},
+    index=["FSP1-high", "mesenchymal", "median"],
+)
+
+
+def test_shipped_readouts_keep_the_signs_the_model_gives(model):
+    readouts = shipped_readouts()
+    assert {"ML210", "ML162"} <= set(readouts)
+    for drug, r in readouts.items():
+        assert r.n_lines > 300 and r.alpha > 0 and "CTRPv2" in r.source
+        now = effect_signs(drug, r.inputs, model)
+        stale = {n: (r.signs[n], now[n]) for n in r.inputs if r.signs[n] != now[n]}
+        assert not stale, f"{drug}: signs changed with the model, rebuild with scripts/build_readouts.py: {stale}"
+        assert r.weights["AIFM2"] > 0 and r.weights["ZEB1"] < 0  # FSP1 protects; the mesenchymal state sensitises
+
+
+def test_a_weight_against_its_sign_is_rejected():
+    with pytest.raises(FerronetError, match="breaks its sign"):
+        SignedReadout("ML210", {"AIFM2": -0.1}, {"AIFM2": 1.0}, 0.5, 1.0, 10, "x")
+    with pytest.raises(FerronetError, match="breaks its sign"):
+        SignedReadout("ML210", {"GPX4": 0.1}, {"GPX4": 0.0}, 0.5, 1.0, 10, "x")
+
+
+def test_signed_predict_is_per_sample_and_explained_by_axes():
+    with pytest.warns(UserWarning):
+        table = predict("ML210", SAMPLES, readout="signed").set_index("sample")
+    r = readout_for("ML210")
+    axes = table.filter(like="axis_").sum(axis=1)
+    np.testing.assert_allclose(table["score"] - r.intercept, axes, atol=1e-12)  # every input sits on one axis
+    assert table.loc["FSP1-high", "score"] > table.loc["median", "score"] > table.loc["mesenchymal", "score"]
+    ref = expression_reference()
+    centre = pd.DataFrame([{g: ref.centre[g] for g in r.inputs if g in ref.centre}], index=["reference median"])
+    with pytest.warns(UserWarning):
+        at_centre = predict("ML210", centre, readout="signed", axes=False)
+    assert at_centre["score"].iloc[0] == pytest.approx(r.intercept, abs=0.02)  # z = 0 (footprints: about 0)
+    with pytest.warns(UserWarning):
+        alone = predict("ML210", SAMPLES.iloc[[1]], readout="signed", axes=False)
+    assert alone["score"].iloc[0] == pytest.approx(table.loc["mesenchymal", "score"])
+
+
+def test_signed_readout_refuses_what_it_cannot_do():
+    with pytest.raises(FerronetError, match="no signed readout is shipped for erastin"):
+        predict("erastin", SAMPLES, readout="signed")
+    with pytest.raises(FerronetError, match="use it with readout 'model'"):
+        predict("ML210", SAMPLES, readout="signed", ensemble=[{"beta_expr": 0.2}])
+    with pytest.raises(FerronetError, match="unknown readout"):
+        predict("ML210", SAMPLES, readout="linear")
+
+
+def test_the_shipped_readouts_rebuild_from_shared(shared, tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts/build_readouts.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "FERRONET_SHARED": str(shared)},
+    )
+    assert done.returncode == 0, done.stderr
+    rebuilt = {
+        d["drug"]: SignedReadout.from_dict(d)
+        for d in yaml.safe_load((tmp_path / "readouts.yaml").read_text())["readouts"]
+    }
+    for drug, r in shipped_readouts().items():
+        assert rebuilt[drug].inputs == r.inputs
+        np.testing.assert_allclose(
+            [rebuilt[drug].weights[n] for n in r.inputs], [r.weights[n] for n in r.inputs], atol=1e-9
+        )
+        assert rebuilt[drug].intercept == pytest.approx(r.intercept, abs=1e-9)
