@@ -66,6 +66,17 @@ def test_upload_limits_and_errors(client, monkeypatch):
     assert r.status_code == 200, r.text
     body = r.json()
     assert [row["sample"] for row in body["rows"]] == ["a", "b", "c"] and body["warnings"]
+    signed = client.post(
+        "/api/predict", data={"drug": "ML210", "readout": "signed"}, files={"expression": ("g.csv", good)}
+    ).json()
+    assert signed["rows"][0]["score"] > signed["rows"][1]["score"]  # FSP1 (AIFM2) high over low: more resistant
+    assert signed["rows"][0]["score"] != body["rows"][0]["score"]  # not the simulated score
+    r = client.post(
+        "/api/predict", data={"drug": "erastin", "readout": "signed"}, files={"expression": ("g.csv", good)}
+    )
+    assert r.status_code == 400 and "no signed readout" in r.text
+    r = client.post("/api/predict", data={"drug": "ML210", "readout": "eval"}, files={"expression": ("g.csv", good)})
+    assert r.status_code == 422
 
 
 def test_pages_render(client):

@@ -127,6 +127,25 @@ def group_mean_scorer(groups: pd.Series, y: pd.Series) -> Scorer:
 RIDGE_ALPHAS = tuple(float(a) for a in np.logspace(-1, 6, 29))
 
 
+def _standardised(
+    x: np.ndarray, y: np.ndarray, inner_folds: int, what: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(x - mean) / sd`` per feature (constant features: sd 1), with the mean and sd; too few lines fail."""
+    if len(y) < 2 * inner_folds:
+        raise FerronetError(f"{what} needs at least {2 * inner_folds} training lines, got {len(y)}")
+    mu, sd = x.mean(axis=0), x.std(axis=0)
+    sd = np.where(sd > 0, sd, 1.0)
+    return (x - mu) / sd, mu, sd
+
+
+def _on_raw_scale(
+    beta: np.ndarray, y: np.ndarray, xs: np.ndarray, mu: np.ndarray, sd: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """Coefficients and intercept for raw features, from ``beta`` on the standardised ones."""
+    coef = beta / sd
+    return coef, float(y.mean() - (mu + sd * xs.mean(axis=0)) @ coef)
+
+
 def ridge_fit(
     x: np.ndarray, y: np.ndarray, alphas: Sequence[float] = RIDGE_ALPHAS, inner_folds: int = 5, seed: int = 0
 ) -> tuple[np.ndarray, float, float]:
@@ -134,11 +153,7 @@ def ridge_fit(
 
     Solved in the dual (n x n kernel; n lines << p genes): ``beta = X^T (X X^T + alpha I)^-1 y``.
     """
-    if len(y) < 2 * inner_folds:
-        raise FerronetError(f"ridge needs at least {2 * inner_folds} training lines, got {len(y)}")
-    mu, sd = x.mean(axis=0), x.std(axis=0)
-    sd = np.where(sd > 0, sd, 1.0)
-    xs = (x - mu) / sd
+    xs, mu, sd = _standardised(x, y, inner_folds, "ridge")
     fold = np.random.default_rng(seed).permutation(len(y)) % inner_folds
     err = np.zeros(len(alphas))
     for k in range(inner_folds):
@@ -154,9 +169,8 @@ def ridge_fit(
     best = float(alphas[int(np.argmin(err))])
     xc = xs - xs.mean(axis=0)
     dual = np.linalg.solve(xc @ xc.T + best * np.eye(len(y)), y - y.mean())
-    beta = xc.T @ dual
-    coef = beta / sd
-    return coef, float(y.mean() - (mu + sd * xs.mean(axis=0)) @ coef), best
+    coef, intercept = _on_raw_scale(xc.T @ dual, y, xs, mu, sd)
+    return coef, intercept, best
 
 
 def ridge_scorer(expression: pd.DataFrame, y: pd.Series, seed: int = 0) -> Scorer:
@@ -188,11 +202,7 @@ def signed_ridge_fit(
     s = np.sign(np.asarray(signs, dtype=float))
     if s.shape != (x.shape[1],):
         raise FerronetError(f"signed ridge: {x.shape[1]} features but {s.size} signs")
-    if len(y) < 2 * inner_folds:
-        raise FerronetError(f"signed ridge needs at least {2 * inner_folds} training lines, got {len(y)}")
-    mu, sd = x.mean(axis=0), x.std(axis=0)
-    sd = np.where(sd > 0, sd, 1.0)
-    xs = (x - mu) / sd
+    xs, mu, sd = _standardised(x, y, inner_folds, "signed ridge")
     lower, upper = np.where(s > 0, 0.0, -np.inf), np.where(s < 0, 0.0, np.inf)
     lower[s == 0], upper[s == 0] = 0.0, 1e-300  # lsq_linear needs lower < upper: a zero-width box
 
@@ -211,9 +221,8 @@ def signed_ridge_fit(
             pred = (xs[te] - xs[tr].mean(axis=0)) @ w + y[tr].mean()
             err[i] += float(((pred - y[te]) ** 2).sum())
     best = float(alphas[int(np.argmin(err))])
-    beta = solve(xs, y, best)
-    coef = beta / sd
-    return coef, float(y.mean() - (mu + sd * xs.mean(axis=0)) @ coef), best
+    coef, intercept = _on_raw_scale(solve(xs, y, best), y, xs, mu, sd)
+    return coef, intercept, best
 
 
 def signed_readout_scorer(features: pd.DataFrame, y: pd.Series, signs: pd.Series, seed: int = 0) -> Scorer:

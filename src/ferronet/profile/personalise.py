@@ -386,6 +386,14 @@ def _viability(
     return 1.0 - death.mean(axis=2), np.asarray(ok.all(axis=1))
 
 
+def _compound_id(m: Model, drug: str) -> str:
+    """The compound id of ``drug`` (closest names offered by ``lookup``), or an error if it names something else."""
+    kind, drug_id = m.lookup(drug)
+    if kind != "compound":
+        raise FerronetError(f"'{drug}' is a {kind}, not a compound")
+    return str(drug_id)
+
+
 #: level factor of the up and down simulations that give a node's effect direction (:func:`effect_signs`)
 EFFECT_STEP = 1.5
 #: a change of the mean viability smaller than this counts as no effect
@@ -399,9 +407,7 @@ def effect_signs(
     +1 when the node at ``EFFECT_STEP`` x its level gives a higher mean viability over the drug's standard doses
     than at 1/``EFFECT_STEP`` (the node protects), -1 when lower (it sensitises), 0 below ``EFFECT_FLOOR``."""
     m = model or load_model()
-    kind, drug_id = m.lookup(drug)
-    if kind != "compound":
-        raise FerronetError(f"'{drug}' is a {kind}, not a compound")
+    drug_id = _compound_id(m, drug)
     names = list(nodes)
     levels = [{n: EFFECT_STEP} for n in names] + [{n: 1.0 / EFFECT_STEP} for n in names]
     doses = m.compounds[drug_id].standard_doses(n_doses)
@@ -444,9 +450,7 @@ def predict(
     from ferronet.profile.ensemble import as_parameter_sets
 
     m = model or load_model()
-    kind, drug_id = m.lookup(drug)
-    if kind != "compound":
-        raise FerronetError(f"'{drug}' is a {kind}, not a compound")
+    drug_id = _compound_id(m, drug)
     if readout not in READOUTS:
         raise FerronetError(f"unknown readout '{readout}'; expected one of: {', '.join(READOUTS)}")
     if readout == "signed":

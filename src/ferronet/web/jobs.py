@@ -140,7 +140,7 @@ class HeavyPool:
 # ---- jobs (run in a worker process) ---------------------------------------------------------------------------
 
 
-def predict_job(drug: str, uploads: dict[str, bytes], limits: Any) -> dict[str, Any]:
+def predict_job(drug: str, uploads: dict[str, bytes], limits: Any, readout: str = "model") -> dict[str, Any]:
     """Read the uploaded tables (bounded) and predict; the upload's own file name is never used as a path."""
     from ferronet.profile.io import read_samples
 
@@ -158,7 +158,7 @@ def predict_job(drug: str, uploads: dict[str, bytes], limits: Any) -> dict[str, 
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        table = predict(drug, frames["expression"], frames.get("mutations"), progress=False)
+        table = predict(drug, frames["expression"], frames.get("mutations"), progress=False, readout=readout)
     table = table.replace({np.nan: None})
     return {
         "drug": drug,

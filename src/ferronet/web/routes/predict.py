@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Depends, File, Form, UploadFile
@@ -29,9 +29,11 @@ async def api_predict(
     drug: Annotated[str, Form(max_length=80)],
     expression: Annotated[UploadFile, File()],
     mutations: Annotated[UploadFile | None, File()] = None,
+    readout: Annotated[Literal["model", "signed"], Form()] = "model",
 ) -> dict[str, Any]:
     """Predictions for an uploaded expression (and optional mutation) table: samples as rows, at most
-    200 samples and 2 MB per file (20 MB once decompressed)."""
+    200 samples and 2 MB per file (20 MB once decompressed). ``readout``: the simulated model (default) or the
+    mechanism-signed readout (ML210, ML162)."""
     uploads: dict[str, bytes] = {}
     for key, upload in (("expression", expression), ("mutations", mutations)):
         if upload is None or not upload.filename:
@@ -41,8 +43,13 @@ async def api_predict(
             raise HTTPException(413, f"{key} upload is larger than {MAX_UPLOAD // 1000} kB")
         uploads[key] = data
     drug = clean(drug, "drug") or drug
-    cache_key = ("predict", drug, *(f"{k}:{hashlib.sha256(v).hexdigest()}" for k, v in sorted(uploads.items())))
-    result: dict[str, Any] = await ctx.pool.cached(cache_key, jobs.predict_job, drug, uploads, UPLOAD_LIMITS)
+    cache_key = (
+        "predict",
+        drug,
+        readout,
+        *(f"{k}:{hashlib.sha256(v).hexdigest()}" for k, v in sorted(uploads.items())),
+    )
+    result: dict[str, Any] = await ctx.pool.cached(cache_key, jobs.predict_job, drug, uploads, UPLOAD_LIMITS, readout)
     return result
 
 

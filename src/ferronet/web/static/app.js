@@ -142,6 +142,7 @@ const ferronet = (() => {
     if (!$("expression").files.length) { $("error").textContent = "choose an expression table first"; return; }
     form.append("expression", $("expression").files[0]);
     if ($("mutations").files.length) form.append("mutations", $("mutations").files[0]);
+    form.append("readout", $("readout").value);
     const d = await call("/api/predict", {method: "POST", body: form}, $("run-predict"));
     $("warnings").innerHTML = d.warnings.map((w) => `<p>warning: ${esc(w)}</p>`).join("");
     $("predictions").innerHTML = `<tr>${d.columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr>` +
