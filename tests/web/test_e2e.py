@@ -119,6 +119,19 @@ def test_upload_a_small_table(page, tmp_path):
     shot(page, "07-predict")
 
 
+def test_predict_with_the_signed_readout(page, tmp_path):
+    table = tmp_path / "expr.tsv"
+    table.write_text("sample\tAIFM2\tSLC7A11\nFSP1 high\t2\t0\nFSP1 low\t-2\t0\n")
+    page.goto(page.base + "/predict")
+    page.set_input_files("#expression", str(table))
+    page.select_option("#readout", "signed")
+    page.click("#run-predict")
+    page.wait_for_selector("#predictions tr >> nth=2")
+    rows = page.locator("#predictions tr").all_inner_texts()
+    scores = [float(r.split("\t")[1]) for r in rows[1:]]
+    assert scores[0] > scores[1]  # FSP1 protects against GPX4 inhibition
+
+
 #: horizontal overflow tolerated at a narrow window (rounding of borders), in CSS pixels
 NARROW_SLACK_PX = 8
 
