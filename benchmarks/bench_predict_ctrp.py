@@ -1,7 +1,7 @@
 """Out-of-fold validation on CTRPv2 (ML210, ML162, CIL56) beside baselines, all under the SAME folds.
 
 Usage: ``uv run python benchmarks/bench_predict_ctrp.py [--drugs ML210,ML162,CIL56] [--limit N] [--no-ferronet]
-[--no-fit] [--fit-lines 160] [--max-evals 100]``
+[--no-fit] [--fit-lines 160] [--max-evals 100] [--figure PNG]``
 
 Folds: 5 folds by cell line (seed 0, stratified by tissue; :func:`ferronet.calibrate.folds.line_splits`) over
 every line with GDSC expression and a CTRPv2 AUC; each drug uses the lines of those folds it has. The table is
@@ -130,6 +130,7 @@ def main() -> None:
     ap.add_argument("--no-fit", action="store_true", help="skip the cross-validated calibration row")
     ap.add_argument("--fit-lines", type=int, default=160, help="training lines each fold's fit sees")
     ap.add_argument("--max-evals", type=int, default=100, help="model evaluations per fold's fit")
+    ap.add_argument("--figure", default="", help="also write the table as a bar chart (PNG) to this path")
     args = ap.parse_args()
     drugs = [d.strip().upper() for d in args.drugs.split(",") if d.strip()]
     t0 = time.perf_counter()
@@ -202,6 +203,17 @@ def main() -> None:
             r = row[d]
             cells.append(f"{'n/a':>22s}" if r is None else f"{f'{r.spearman:+.3f} [{_mean(r.per_fold):+.3f}]':>22s}")
         print(f"{name:24s}" + "".join(cells))
+    if args.figure:
+        from ferronet.analyse.plots import scorer_bars
+        from ferronet.io.atomic import atomic_write
+
+        values = pd.DataFrame(
+            {d: {name: (row[d].spearman if row[d] is not None else float("nan")) for name, row in table.items()}
+             for d in drugs}
+        )  # fmt: skip
+        title = f"CTRPv2, 5 folds by line (seed {args.seed}); " + ", ".join(f"{d} n={counts[d]}" for d in drugs)
+        atomic_write(args.figure, scorer_bars(values, title, target=0.60))  # issue #11's ML210 target
+        print(f"figure: {args.figure}")
     print("\nmedian out-of-fold RMSE of the viability curves (8 doses between the median lowest and highest dose)")
     for drug in drugs:
         curves = data.ctrp_curve_matrix(drug).reindex(lines).dropna(how="all")

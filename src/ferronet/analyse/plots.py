@@ -104,3 +104,26 @@ def dose_response_figure(drug: str, table: pd.DataFrame, summary: pd.DataFrame, 
 def figure_format(path: str) -> str:
     """``svg`` for .svg paths, else ``png``."""
     return "svg" if path.lower().endswith(".svg") else "png"
+
+
+def scorer_bars(table: pd.DataFrame, title: str = "", target: float | None = None, fmt: str = "png") -> bytes:
+    """Grouped horizontal bars of an evaluation table: rows = scorers (top to bottom as given), columns = drugs,
+    values = out-of-fold Spearman (NaN: not available, no bar); ``target`` draws a dashed line."""
+    rows, cols = list(table.index), list(table.columns)
+    fig, ax = plt.subplots(figsize=(6.0, 0.32 * len(rows) * max(1, len(cols)) / 2 + 1.4))
+    h = 0.8 / max(1, len(cols))
+    y = np.arange(len(rows))[::-1].astype(float)
+    colours = ["#3b6ea8", "#d08c35", "#6a9f58", "#8e6bb0"]
+    for j, col in enumerate(cols):
+        values = table[col].to_numpy(dtype=float)
+        ax.barh(y + (len(cols) / 2 - j - 0.5) * h, np.nan_to_num(values), height=h, label=col,
+                color=colours[j % len(colours)])  # fmt: skip
+    ax.set_yticks(y, rows, fontsize=7)
+    ax.axvline(0, color="k", lw=0.5)
+    if target is not None:
+        ax.axvline(target, color="#555555", lw=0.8, ls="--", label=f"target {target:g}")
+    ax.set_xlabel("Spearman with measured AUC (out-of-fold)", fontsize=8)
+    ax.set_title(title, fontsize=8)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    return save(fig, fmt=fmt)
