@@ -69,6 +69,7 @@ from ferronet.profile.personalise import (
     NRF2_FOOTPRINT,
     effect_signs,
     expression_scores,
+    model_inputs,
     predict,
 )
 
@@ -168,7 +169,7 @@ def main() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         z, footprints, _ = expression_scores(cl.expression.loc[lines], "reference")
-    inputs = pd.concat([z, pd.DataFrame(footprints)], axis=1)
+    inputs = model_inputs(z, footprints)
     table: dict[str, dict[str, OutOfFold | None]] = {}
     counts = {}
     for drug in drugs:

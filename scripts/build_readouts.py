@@ -17,14 +17,13 @@ import sys
 import warnings
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from ferronet.calibrate import data
 from ferronet.errors import FerronetError
-from ferronet.io.atomic import atomic_write
+from ferronet.io.atomic import atomic_write, check_writable
 from ferronet.model import load_model
-from ferronet.profile.personalise import effect_signs, expression_scores
+from ferronet.profile.personalise import effect_signs, expression_scores, model_inputs
 from ferronet.profile.readout import READOUT_FILE, fit_readout
 
 CTRP = "ctrpv2_ferroptosis_depmap/ctrpv2_ferroptosis_curves.csv (AUC = mean fitted viability over the measured range)"
@@ -39,7 +38,9 @@ def main() -> int:
     ap.add_argument("--drugs", default="ML210,ML162")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "src/ferronet/data/reference"))
     args = ap.parse_args()
+    path = Path(args.out) / READOUT_FILE
     try:
+        check_writable(path)  # before the fits: a bad --out fails at once
         drugs = [d.strip().upper() for d in args.drugs.split(",") if d.strip()]
         auc = data.ctrp_auc(drugs)
         expr = data.expression()
@@ -51,7 +52,7 @@ def main() -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         z, footprints, _ = expression_scores(data.cell_line_data(lines).expression.loc[lines], "reference")
-    inputs = pd.concat([z, pd.DataFrame(footprints)], axis=1)
+    inputs = model_inputs(z, footprints)
     out = []
     for drug in drugs:
         _kind, drug_id = model.lookup(drug)
@@ -66,7 +67,6 @@ def main() -> int:
         "weights: ridge with the signs as bounds on CTRPv2 AUC.\n# Calibrated on CTRPv2: these lines are "
         "calibration data for the readout (out-of-fold figures: docs/calibration.md).\n"
     )
-    path = Path(args.out) / READOUT_FILE
     atomic_write(path, header + yaml.safe_dump({"readouts": out}, sort_keys=False))
     print(f"wrote {path}")
     return 0

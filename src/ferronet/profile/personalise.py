@@ -142,6 +142,11 @@ PERSONALISED = tuple(
 #: how expression is turned into z-scores: against the shipped GDSC reference (default, cohort-independent),
 #: within the table's own samples (median and SD per gene), or values already z-scores (used as given)
 NORMALISE = ("reference", "cohort", "none")
+#: the error when no model gene of a table can be used
+NO_USABLE_GENE = (
+    "no usable model gene: the model genes of the table have no reference (GDSC did not measure them); "
+    "use normalise='cohort' to score them relative to your samples"
+)
 #: a sample whose median z over the model genes lies this far outside the GDSC lines' range gets a scale warning
 FAR_FROM_REFERENCE = 2.0
 #: log2 expression rarely exceeds this; larger values suggest a linear scale (counts, TPM)
@@ -256,21 +261,11 @@ def expression_scores(
     return z, footprints, missing
 
 
-def personalise(
-    expression: pd.DataFrame,
-    mutations: pd.DataFrame | None = None,
-    proteins: pd.DataFrame | None = None,
-    model: Model | None = None,
-    normalise: str = "reference",
-) -> Personalisation:
-    """Relative levels of the model's enzymes and transporters (and mutated nodes) for each sample.
-
-    ``normalise``: ``"reference"`` (default; each sample against the shipped GDSC reference, independent of the
-    other samples), ``"cohort"`` (z-scores across the samples of ``expression``) or ``"none"`` (values are
-    already z-scores). Protein values (NaN = not measured) override mRNA; missing ones fall back to mRNA.
-    """
-    m = model or load_model()
-    p = {k: v.value for k, v in m.parameters.items()}  # read on every call: a fitter changes the gains
+def _checked_scores(
+    expression: pd.DataFrame, proteins: pd.DataFrame | None, normalise: str
+) -> tuple[pd.DataFrame, dict[str, pd.Series], list[str]]:
+    """:func:`expression_scores` after the input checks (a model gene present, finite numbers), with the warnings
+    on missing genes and missing values (both stay at the default level)."""
     if not set(PERSONALISED) & set(expression.columns) and (
         proteins is None or not set(PERSONALISED) & set(proteins.columns)
     ):
@@ -288,24 +283,45 @@ def personalise(
             f"{len(missing)} of {len(PERSONALISED)} model genes are missing from the expression table and stay at "
             f"the default level: {', '.join(missing)}"
         )
+    n_missing = int(z.isna().to_numpy().sum())
+    if n_missing:
+        _warn(f"expression missing for {n_missing:,} sample-gene pairs; default level used")
+    return z, footprints, missing
+
+
+def model_inputs(z: pd.DataFrame, footprints: Mapping[str, pd.Series]) -> pd.DataFrame:
+    """The inputs the model reads per sample as one table: the z of each personalised gene and each footprint
+    score (columns named by node), from :func:`expression_scores`."""
+    return pd.concat([z, pd.DataFrame(dict(footprints), index=z.index)], axis=1)
+
+
+def personalise(
+    expression: pd.DataFrame,
+    mutations: pd.DataFrame | None = None,
+    proteins: pd.DataFrame | None = None,
+    model: Model | None = None,
+    normalise: str = "reference",
+) -> Personalisation:
+    """Relative levels of the model's enzymes and transporters (and mutated nodes) for each sample.
+
+    ``normalise``: ``"reference"`` (default; each sample against the shipped GDSC reference, independent of the
+    other samples), ``"cohort"`` (z-scores across the samples of ``expression``) or ``"none"`` (values are
+    already z-scores). Protein values (NaN = not measured) override mRNA; missing ones fall back to mRNA.
+    """
+    m = model or load_model()
+    p = {k: v.value for k, v in m.parameters.items()}  # read on every call: a fitter changes the gains
+    z, footprints, missing = _checked_scores(expression, proteins, normalise)
     genes = list(z.columns)
     gains = pd.Series({g: p.get(f"gain_{g}", 1.0) for g in genes}, dtype=float)
     lo, hi = p["level_floor"], p["level_cap"]
-    table = np.exp(p["beta_expr"] * z * gains).clip(lo, hi)
-    no_value = table.isna()
-    if no_value.to_numpy().any():
-        _warn(f"expression missing for {int(no_value.to_numpy().sum()):,} sample-gene pairs; default level used")
-        table = table.fillna(1.0)
+    table = np.exp(p["beta_expr"] * z * gains).clip(lo, hi).fillna(1.0)  # missing values: default level
     for f in FOOTPRINTS:
         if f.node in footprints:
             table[f.node] = np.exp(p[f.beta] * footprints[f.node]).clip(lo, hi).fillna(1.0)
             genes = [*genes, f"{f.node} (footprint)"]
     used_prot, n_missing = _apply_proteins(table, expression, proteins, p, normalise)
     if not genes and not used_prot:
-        raise FerronetError(
-            "no usable model gene: the model genes of the table have no reference (GDSC did not measure them); "
-            "use normalise='cohort' to score them relative to your samples"
-        )
+        raise FerronetError(NO_USABLE_GENE)
     used_mut: list[str] = []
     if mutations is not None:
         mut = mutations.reindex(expression.index).fillna(0)
@@ -456,7 +472,7 @@ def predict(
     if readout == "signed":
         if ensemble is not None:
             raise FerronetError("an ensemble gives intervals of the simulated score: use it with readout 'model'")
-        return _signed_readout(readout_for(drug_id), as_expression_frame(expression), m, normalise, axes)
+        return _signed_readout(readout_for(drug_id), as_expression_frame(expression), normalise, axes)
     sets = as_parameter_sets(ensemble, m) if ensemble is not None else None
     if isinstance(ensemble, str | Path):
         m = _with_fit_estimate(m, Path(ensemble))
@@ -476,15 +492,13 @@ def predict(
     return out
 
 
-def _signed_readout(r: SignedReadout, expression: pd.DataFrame, m: Model, normalise: str, axes: bool) -> pd.DataFrame:
+def _signed_readout(r: SignedReadout, expression: pd.DataFrame, normalise: str, axes: bool) -> pd.DataFrame:
     """``predict`` with the mechanism-signed readout: the inputs of :func:`personalise`, read linearly."""
-    prof = personalise(expression, None, None, m, normalise)  # the same checks and warnings as the model readout
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # already said by personalise
-        z, footprints, _ = expression_scores(expression, normalise)
-    x = pd.concat([z, pd.DataFrame(footprints, index=z.index)], axis=1)
-    parts = r.contributions(x)
-    out = pd.DataFrame({"sample": prof.samples, "score": (r.intercept + parts.sum(axis=1)).to_numpy()})
+    z, footprints, _ = _checked_scores(expression, None, normalise)  # the checks and warnings of personalise
+    if z.empty and not footprints:
+        raise FerronetError(NO_USABLE_GENE)
+    parts = r.contributions(model_inputs(z, footprints))
+    out = pd.DataFrame({"sample": list(expression.index), "score": (r.intercept + parts.sum(axis=1)).to_numpy()})
     if axes:
         for name, genes in AXIS_GENES.items():
             out[f"axis_{name}"] = parts[[c for c in parts.columns if c in genes]].sum(axis=1).to_numpy()

@@ -65,9 +65,6 @@ class SignedReadout:
         values = x.reindex(columns=cols).astype(float).fillna(0.0)
         return values * pd.Series(self.weights, dtype=float)[cols]
 
-    def score(self, x: pd.DataFrame) -> pd.Series:
-        return self.intercept + self.contributions(x).sum(axis=1)
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "drug": self.drug,
