@@ -41,3 +41,16 @@ def test_direction_rule():
     assert direction(0.50, 0.47) == "unchanged"
     assert direction(10.0, 9.6) == "unchanged"  # 4 % of the larger value
     assert direction(10.0, 9.0) == "decrease"
+
+
+def test_gpx4_knockout_cases_are_grown_on_liproxstatin_as_in_the_papers(observations):
+    """The Gpx4-/- Pfa1 cases (Friedmann Angeli 2014, PMID:25402683; Seiler 2008, PMID:18762024; Doll 2017 and
+    2019) were made and kept on Lip-1, or deleted Gpx4 while the rescue was present: no case may start the
+    knockout equilibrated without a rescue, where the cells begin already dying (issue #10, protocols)."""
+    from pathlib import Path
+
+    calibration = Path(__file__).parents[2] / "benchmarks" / "calibration_observations.yaml"
+    cases = [o for o in [*observations, *load_observations(str(calibration))] if "GPX4:knockout" in o.baseline + o.add]
+    assert len(cases) >= 8
+    unprotected = [o.id for o in cases if not any(p.startswith("liproxstatin-1") for p in o.pre)]
+    assert not unprotected, unprotected
