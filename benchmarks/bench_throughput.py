@@ -68,10 +68,10 @@ def _jax_row(conds: list[Condition], reference) -> str:  # type: ignore[no-untyp
     equilibrium cache is new) is timed on the whole batch.
     """
     from ferronet.sim.jax_engine import JaxSimulator
-    from ferronet.sim.population import capacities
+    from ferronet.sim.population import model_capacities
 
     model = load_model()
-    k = len(capacities(model.default_values()["sigma_cap"]))
+    k = len(model_capacities(model.default_values()))
     warm = conds[: max(1, JaxSimulator.lanes_per_call // k)]
     t0 = time.perf_counter()
     get_simulator(model, "jax").run(warm)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ferronet.sim.population import capacities, dead_fraction
+from ferronet.sim.population import dead_fraction, model_capacities
 
 #: fraction dead from libRoadRunner on the exported protocol vs ferronet's engine (relative)
 READOUT_RTOL = 1e-3
@@ -33,7 +33,7 @@ def _fraction_dead(rr, packaged, experiment) -> float:
     values = {**experiment.genotype, **{f"exposure_{k}": v for k, v in experiment.exposure.items()}}
     end = float(rr["t_preculture"] + rr["t_exposure"])
     damage = []
-    for cap in capacities(packaged.parameters["sigma_cap"].value):
+    for cap in model_capacities(packaged.default_values()):
         rr.resetAll()  # every parameter back to the file's value, then this condition's
         for k, v in {**values, "cap": float(cap)}.items():
             rr[k] = v

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ferronet.sim.population import capacities
+from ferronet.sim.population import model_capacities
 
 NS = {"s": "http://sed-ml.org/sed-ml/level1/version3"}
 
@@ -28,7 +28,7 @@ def test_sedml_structure(sedml, packaged):
     assert (tc.get("initialTime"), tc.get("outputStartTime"), tc.get("outputEndTime")) == ("0", "96", "120")
     assert tc.find("s:algorithm", NS).get("kisaoID") == "KISAO:0000019"  # CVODE
     values = [float(v.text) for v in root.iter(f"{{{NS['s']}}}value")]
-    assert values == pytest.approx(list(capacities(packaged.parameters["sigma_cap"].value)))
+    assert values == pytest.approx(list(model_capacities(packaged.default_values())))
     target = root.find(".//s:setValue", NS).get("target")
     assert target.endswith("parameter[@id='cap']")
     labels = [d.get("label") for d in root.iter(f"{{{NS['s']}}}dataSet")]

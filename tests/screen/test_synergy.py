@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ferronet.screen.synergy import METHODS, fit_hill, hill, score, summary
+from ferronet.screen.synergy import METHODS, _loewe_fit, fit_hill, hill, score, summary
 
 D1 = np.array([0, 0.1, 0.3, 1, 3, 10.0])
 D2 = np.array([0, 0.03, 0.1, 0.3, 1, 3.0])
@@ -84,3 +84,66 @@ def test_small_grids_fall_back_to_three_parameter_fits():
     for method in ("Loewe", "ZIP"):
         s = score(method, d1, d2, e)
         assert s.shape == (3, 3) and np.isfinite(s).all() and np.all(s[0] == 0)
+
+
+def test_loewe_fallback_when_the_fitted_curves_put_every_effect_beyond_the_doses():
+    """A grid of the sorafenib/HCC report's combination screen (the README main job): the package's fit fails;
+    in our 3-parameter fallback the additive iso-effect lies below the smallest effect for some wells; the bracket
+    of the root-finder was then invalid (ValueError). Those wells now expect no effect above baseline."""
+    d1 = np.array([0.0, 0.3333333333333332, 1.0266900960803407, 3.162277660168378, 9.740037464252964, 30.0])
+    d2 = np.array([0.0, 0.03333333333333332, 0.10266900960803407, 0.31622776601683783, 0.9740037464252964, 3.0])
+    e = np.array(
+        [
+            [
+                1.6127669980127572e-10,
+                3.954548756015222e-10,
+                1.910346763566679e-09,
+                5.187026116721181e-08,
+                5.751443530462988e-06,
+                0.0643581273597503,
+            ],
+            [
+                2.4488448827156427e-10,
+                6.029302065297662e-10,
+                2.9404512451494655e-09,
+                8.245360929727119e-08,
+                1.0486729734960283e-05,
+                0.0724992723899426,
+            ],
+            [
+                6.936585114303796e-10,
+                1.720654269025823e-09,
+                8.54056493650837e-09,
+                2.5593169462894165e-07,
+                5.3007649722068446e-05,
+                0.08596034251703025,
+            ],
+            [
+                1.0094967775689875e-08,
+                2.5348914084787965e-08,
+                1.2982219616336746e-07,
+                4.657008544187858e-06,
+                0.07750999588247663,
+                0.24963378295726976,
+            ],
+            [
+                5.59586702879626e-07,
+                1.4551408883272575e-06,
+                8.468880899664739e-06,
+                0.05298445486381877,
+                0.2576487498542215,
+                0.5389003226725497,
+            ],
+            [
+                1.3640110148570237e-05,
+                4.244982649581027e-05,
+                0.0013872390710666423,
+                0.1355601710649505,
+                0.4483602415923649,
+                0.7836575590122936,
+            ],
+        ]
+    )
+    out = _loewe_fit(d1, d2, e)
+    assert np.isfinite(out).all()
+    assert np.isfinite(score("Loewe", d1, d2, e)).all()

@@ -30,7 +30,9 @@ from ferronet.sim.conditions import Condition
 METHODS = ("morris", "sobol")
 OVER = ("parameters", "genes")
 #: parameters that the engine sets per lane or that only the personalisation map reads: never varied
-NOT_VARIED = frozenset({"cap", "sigma_cap", "beta_expr", "beta_nrf2", "beta_prot", "level_floor", "level_cap"})
+NOT_VARIED = frozenset(
+    {"cap", "sigma_cap", "sigma_cap_high", "beta_expr", "beta_nrf2", "beta_prot", "level_floor", "level_cap"}
+)
 POTENCY_PREFIXES = ("ic50_", "emax_", "hill_")
 GENE_RANGE = (0.25, 4.0)
 DEFAULT_N = {"morris": 10, "sobol": 64}

@@ -39,7 +39,8 @@ from ferronet.names import suggest
 #: population-average effects of TP53, PTEN and KRAS mutations (GDSC calls are any non-silent mutation) are fitted
 #: too. The RSL3 potency on GPX4 is not: it is pinned by the lethal fact "RSL3 1 uM kills >= 90 %" (its value
 #: comes from fit-2026-12-01-316c1e78); fitted on 200 CTRPv2 lines it traded that fact for the breast-panel RSL3
-#: curves (IC50 0.089 -> 0.135 uM, RSL3 1 uM kill 0.877 -> 0.782; fit-2026-12-01-afb7eb86, not adopted)
+#: curves (IC50 0.089 -> 0.135 uM, RSL3 1 uM kill 0.877 -> 0.782; fit-2026-12-01-afb7eb86, not adopted). What
+#: capped that kill was the capacity distribution, not the potency (``sigma_cap_high``, docs/measurements.md)
 DEFAULT_ESTIMATED = (
     "beta_expr",
     "beta_nrf2",

@@ -35,14 +35,38 @@ from ferronet.io.atomic import atomic_write
 from ferronet.model.network import Model
 
 
-def fit_id(data_counts: dict[str, int], names: Sequence[str], method: str, seed: int, lines: Sequence[str]) -> str:
-    """``fit-YYYY-MM-DD-<digest>``: the digest covers data, lines, estimated names, method, seed, version and the
-    objective's weights."""
+def fit_id(
+    data_counts: dict[str, int],
+    names: Sequence[str],
+    method: str,
+    seed: int,
+    lines: Sequence[str],
+    model: Model | None = None,
+) -> str:
+    """``fit-YYYY-MM-DD-<digest>``: the digest covers data, lines, estimated names, method, seed, version, the
+    objective's weights and, given ``model``, what the fit holds fixed (:func:`fixed_fingerprint`): two fits of
+    different models never share an id, and adopting a fit does not change the id of its rerun."""
     from ferronet.calibrate import objective
 
     weights = {k: getattr(objective, k) for k in sorted(dir(objective)) if k.endswith("_SD") or k.startswith("CORR")}
+    fixed = fixed_fingerprint(model, names) if model is not None else ""
     text = repr((sorted(data_counts.items()), sorted(lines), list(names), method, seed, ferronet.__version__, weights))
-    return f"fit-{dt.date.today().isoformat()}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+    return f"fit-{dt.date.today().isoformat()}-{hashlib.sha256((text + fixed).encode()).hexdigest()[:8]}"
+
+
+def fixed_fingerprint(model: Model, names: Sequence[str]) -> str:
+    """Digest of the model a fit starts from, without the values it estimates: the network, nodes and cell files
+    and every other parameter's value."""
+    from importlib import resources
+
+    from ferronet.model.network import DATA
+
+    h = hashlib.sha256()
+    for name in ("network.yaml", "nodes.yaml", "cells.yaml"):
+        h.update(resources.files(DATA).joinpath(name).read_bytes())
+    skip = set(names)
+    h.update(repr(sorted((k, p.value) for k, p in model.parameters.items() if k not in skip)).encode())
+    return h.hexdigest()[:16]
 
 
 def to_document(

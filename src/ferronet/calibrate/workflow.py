@@ -104,7 +104,7 @@ def run_fit(
     others = [k for c in fit_data.curves if c.source != "CTRPv2" for k in c.lines]
     train = sorted(set(subsample(ctrp_lines, fit_lines, seed)) | set(others))
     train_data = fit_data.restrict(train)
-    fid = parameter_set.fit_id(train_data.n_points(), names, method, seed, train)
+    fid = parameter_set.fit_id(train_data.n_points(), names, method, seed, train, model)
     say(f"{fid}: {len(train)} lines, " + ", ".join(f"{k} {v}" for k, v in train_data.n_points().items()))
     result = fit(model, train_data, names, method, starts, seed, max_evals, progress, scheduler)
     say(f"MAP after {result.n_evaluations} evaluations ({result.seconds:.0f} s): cost {result.cost:.1f}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ferronet.model.network import Model
-from ferronet.sim.population import capacities
+from ferronet.sim.population import model_capacities
 
 NS = "http://sed-ml.org/sed-ml/level1/version3"
 MATHML = "http://www.w3.org/1998/Math/MathML"
@@ -59,7 +59,7 @@ def to_sedml(model: Model, sbml_source: str = "ferronet.xml", pre_hours: float =
     rep = ET.SubElement(tasks, "repeatedTask", id="subpopulations", range="cap_values", resetModel="true")
     ranges = ET.SubElement(rep, "listOfRanges")
     vr = ET.SubElement(ranges, "vectorRange", id="cap_values")
-    for cap in capacities(model.parameters["sigma_cap"].value):
+    for cap in model_capacities(model.default_values()):
         ET.SubElement(vr, "value").text = repr(float(cap))
     changes = ET.SubElement(rep, "listOfChanges")
     sv = ET.SubElement(

@@ -136,7 +136,12 @@ def _loewe_fit(d1: np.ndarray, d2: np.ndarray, e: np.ndarray) -> np.ndarray:
             lo_y, hi_y = base + 1e-9, hi - 1e-9
             # when additivity never reaches the combination, the expected effect is the larger maximum
             saturated = hi_y <= lo_y or excess(hi_y) > 0
-            expected = hi if saturated else brentq(excess, lo_y, hi_y, xtol=1e-10)
+            if saturated:
+                expected = hi
+            elif excess(lo_y) <= 0:  # the fitted curves put even the smallest effect beyond these doses
+                expected = base
+            else:
+                expected = brentq(excess, lo_y, hi_y, xtol=1e-10)
             out[i, j] = e[i, j] - expected
     return out
 

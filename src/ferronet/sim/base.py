@@ -24,7 +24,7 @@ from ferronet.model.network import Model
 from ferronet.sim.codegen import CompiledModel, compile_model
 from ferronet.sim.conditions import Condition
 from ferronet.sim.kernel import STATUS
-from ferronet.sim.population import capacities
+from ferronet.sim.population import model_capacities
 from ferronet.sim.protocol import DEFAULT_PROTOCOL, Protocol
 from ferronet.sim.result import Result
 
@@ -95,7 +95,7 @@ class Simulator(ABC):
         self.tol = tolerances or Tolerances()
         self.compiled = compiled_for(model)
         self.defaults = model.default_values()
-        self.caps = capacities(self.defaults["sigma_cap"])
+        self.caps = model_capacities(self.defaults)
         self.accumulators = self._accumulators()
         self.solved = [s for s in model.species_ids if s not in self.accumulators]
         #: (sorted lane overrides without ``cap``, pre-culture hours, caps) -> (states, statuses) of those caps

@@ -1,13 +1,16 @@
 """Cell-to-cell heterogeneity: each condition is simulated as K equally weighted subpopulations.
 
-Cells differ in lipid-defence capacity ``cap`` (GPX4/MGST1 activity and radical trapping), log-normal with
-log-sd ``sigma_cap``; subpopulation i sits at the ((i + 1/2) / K)-quantile. Within a subpopulation the
+Cells differ in lipid-defence capacity ``cap`` (GPX4/MGST1 activity and radical trapping): ``ln cap`` is a
+two-piece normal around 0 with log-sd ``sigma_cap`` below the median and ``sigma_cap_high`` above it (the
+defended tail is shorter than the vulnerable one; calibrated, see ``data/model/parameters.yaml``);
+subpopulation i sits at the ((i + 1/2) / K)-quantile. Within a subpopulation the
 death threshold on accumulated damage is again log-normal (``sigma_death``), so the dead fraction is the
 average over subpopulations of ``Phi((ln D - ln theta) / sigma)``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from statistics import NormalDist
 
 import numpy as np
@@ -24,9 +27,17 @@ def nodes(k: int = N_SUBPOPULATIONS) -> np.ndarray:
     return np.array([NormalDist().inv_cdf((i + 0.5) / k) for i in range(k)])
 
 
-def capacities(sigma: float, k: int = N_SUBPOPULATIONS) -> np.ndarray:
-    """Defence capacities of the k subpopulations (median 1)."""
-    return np.exp(sigma * nodes(k))
+def capacities(sigma: float, k: int = N_SUBPOPULATIONS, sigma_high: float | None = None) -> np.ndarray:
+    """Defence capacities of the k subpopulations (median 1): log-sd ``sigma`` below the median and
+    ``sigma_high`` (default: ``sigma``, a log-normal) above it."""
+    z = nodes(k)
+    up = sigma if sigma_high is None else sigma_high
+    return np.exp(np.where(z < 0, sigma, up) * z)
+
+
+def model_capacities(values: Mapping[str, float], k: int = N_SUBPOPULATIONS) -> np.ndarray:
+    """The capacities of a model's subpopulations from its parameter values (``sigma_cap``, ``sigma_cap_high``)."""
+    return capacities(values["sigma_cap"], k, sigma_high=values["sigma_cap_high"])
 
 
 def dead_fraction(damage: np.ndarray, theta: float | np.ndarray, sigma_death: float | np.ndarray) -> np.ndarray:
