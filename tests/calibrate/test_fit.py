@@ -141,10 +141,13 @@ def test_erastin_viability_is_never_fitted(shared, monkeypatch):
         default_data(ctrp=("ML210",), breast=("erastin",))
 
 
-def test_fit_id_covers_what_the_fit_holds_fixed(model):
+def test_fit_id_covers_what_the_fit_holds_fixed(monkeypatch, model):
     """Two fits of models that differ in a fixed parameter never share an id; adopting a fit (changing only
     the estimated values) leaves the id of its rerun unchanged."""
     args = ({"CTRPv2 ML210": 10}, ["beta_expr"], "lm", 0, ["A", "B"])
     base = parameter_set.fit_id(*args, model)
     assert parameter_set.fit_id(*args, model.with_parameters({"beta_expr": 0.9}, "adopted")) == base
     assert parameter_set.fit_id(*args, model.with_parameters({"theta_death": 3.0}, "other model")) != base
+    other_priors = {"beta_expr": (0.5, "assumed")}
+    monkeypatch.setattr(fitmod, "shipped_priors", lambda: other_priors)
+    assert parameter_set.fit_id(*args, model) != base  # another starting point is another fit

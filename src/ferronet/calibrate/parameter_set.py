@@ -55,17 +55,24 @@ def fit_id(
 
 
 def fixed_fingerprint(model: Model, names: Sequence[str]) -> str:
-    """Digest of the model a fit starts from, without the values it estimates: the network, nodes and cell files
-    and every other parameter's value."""
+    """Digest of the problem a fit starts from, without the values it estimates: the network, nodes and cell
+    files, each compound's mechanisms (target and action), every other parameter's value, the priors of the
+    estimated ones (``priors.yaml``) and the qualitative literature cases (``literature.yaml``)."""
     from importlib import resources
 
+    from ferronet.calibrate.fit import shipped_priors
     from ferronet.model.network import DATA
 
     h = hashlib.sha256()
     for name in ("network.yaml", "nodes.yaml", "cells.yaml"):
         h.update(resources.files(DATA).joinpath(name).read_bytes())
+    h.update(resources.files("ferronet.data").joinpath("observations/literature.yaml").read_bytes())
+    mechanisms = sorted((c.id, m.target, m.action, m.key) for c in model.compounds.values() for m in c.mechanisms)
+    h.update(repr(mechanisms).encode())
     skip = set(names)
     h.update(repr(sorted((k, p.value) for k, p in model.parameters.items() if k not in skip)).encode())
+    priors = shipped_priors()
+    h.update(repr([(n, priors.get(n)) for n in names]).encode())
     return h.hexdigest()[:16]
 
 

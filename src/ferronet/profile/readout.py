@@ -9,7 +9,7 @@ bounds, alpha by inner 5-fold CV; :func:`~ferronet.calibrate.evaluate.signed_rid
 scale of the CTRPv2 AUC (mean fitted viability over the measured doses; higher = more resistant).
 
 Why it exists: under the folds of ``benchmarks/bench_predict_ctrp.py`` it ranks held-out lines better than the
-simulated score (ML210 0.598 vs 0.545 out-of-fold, ML162 0.587 vs 0.497; ``docs/calibration.md``). It is only
+simulated score (ML210 0.598 vs 0.541 out-of-fold, ML162 0.587 vs 0.484; ``docs/calibration.md``). It is only
 available for drugs with shipped weights (fitted on measured responses); for any other drug, erastin included,
 the simulated score is the prediction. Mutations and proteins are not read by it.
 

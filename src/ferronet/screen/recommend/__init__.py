@@ -56,7 +56,7 @@ FUSION_K = 60.0
 #: the documented strategies (``benchmarks/bench_recommend_loo.py``; each outer fold picks it on its training
 #: papers only: 133 of 138 folds picked 0 on model 3cd48c80e0eb, 135 of 138 picked 0.05 on model 61ecfa8d2699
 #: after the calibration fit e71e1ffd, 131 of 138 picked 0 and all papers 0 on model 22cb6c213937 after fit
-#: e10ea1f1; 135 of 138 and all papers picked 0.3 on model 4a89b3d7381c after fit 6b0bf890). Weight 0 would mean
+#: e10ea1f1; 135 of 138 and all papers picked 0.3 on model d834e791a091 after fit 21b3b530). Weight 0 would mean
 #: the simulation orders the moves through the mechanism-first tiers only and the literature credit orders them
 #: inside a tier. Choosing it on the benchmark makes it a calibration; the benchmark reports the nested figures.
 FUSION_WEIGHT = 0.3
