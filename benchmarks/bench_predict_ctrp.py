@@ -12,12 +12,15 @@ resistant), with the mean of the 5 per-fold values in brackets. Rows:
   fold the global parameters are fitted (``ferronet fit``'s objective: CTRPv2 ML210 + ML162 curves of at most
   ``--fit-lines`` training lines, breast-panel RSL3 + FIN56, GSH points, lethal facts) and the test lines are
   simulated with the fold's parameters; score = mean simulated viability over the line's measured doses.
-- ``ferronet``: ``ferronet.profile.predict`` (no axis explanations) with the shipped parameters. It uses no
-  response data; each line is normalised against the shipped GDSC reference, computed once, looked up per fold.
+- ``ferronet predict, model``: ``ferronet.profile.predict(readout="model")`` (no axis explanations) with the
+  shipped parameters (fitted on 200 of these lines: not out-of-fold). It uses no other response data; each
+  line is normalised against the shipped GDSC reference, computed once, looked up per fold.
   Drugs without a mechanism in the compound library (CIL56) print n/a. Predictions are cached in ``out/cache``
-  (keyed by model version and inputs): the current engine needs ~6 min per drug on a loaded 2-core machine.
-- ``mechanism-signed inputs``: the 27 inputs ``personalise`` builds for a line (z of each GDSC-measured
-  personalised gene against the shipped reference, NRF2-target and EMT footprint scores) in a ridge regression
+  (keyed by model version and inputs; about 2 s per drug on the 2-core machine).
+- ``ferronet signed (default)``: the readout ``predict`` uses by default for ML210 and ML162, refitted within
+  each fold's training lines: the 30 inputs ``personalise`` builds for a line (z of each GDSC-measured
+  personalised gene against the shipped reference, NRF2-target and EMT footprint scores, and the CCLE protein of
+  GPX4, AIFM2 and SLC7A11 in reference SDs, 0 where the line has none) in a ridge regression
   whose weights are held to the sign of each input's simulated effect on the drug
   (``ferronet.profile.personalise.effect_signs``), fitted within the training lines
   (``ferronet.calibrate.evaluate.signed_readout_scorer``). ``ridge, model inputs``: the same inputs, signs free.
@@ -26,7 +29,8 @@ resistant), with the mean of the 5 per-fold values in brackets. Rows:
   epithelial-state score (mean z of CDH1, EPCAM, ESRP1 minus that of ZEB1, VIM, CDH2: the EMT footprint, sign
   flipped so that positive = resistant),
   tissue of origin (training-fold mean AUC per tissue), ridge on all expression genes (fitted within the
-  training lines; alpha by inner 5-fold CV).
+  training lines; alpha by inner 5-fold CV), and the same with the three protein inputs added (the
+  signed readout's extra information, given to the baseline too).
 
 Any ``scorer(train_lines, test_lines) -> scores`` slots in (see :mod:`ferronet.calibrate.evaluate`). The median
 out-of-fold RMSE of viability curves is printed for the training-fold mean curve; a curve scorer
@@ -71,6 +75,7 @@ from ferronet.profile.personalise import (
     expression_scores,
     model_inputs,
     predict,
+    protein_inputs,
 )
 
 CACHE = Path(__file__).resolve().parents[1] / "out" / "cache"
@@ -100,7 +105,7 @@ def ferronet_scorer(drug: str, lines: list[str], cl: data.CellLineData, model_ve
             t0 = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                pred = predict(drug, expr, muts, prot, axes=False, progress=False)
+                pred = predict(drug, expr, muts, prot, axes=False, progress=False, readout="model")
             cache["all"] = pred.set_index("sample")["score"]
             dt = time.perf_counter() - t0
             print(f"  [ferronet predict {drug}: {len(lines)} lines in {dt:.0f} s, {len(lines) / dt:.1f} lines/s]")
@@ -169,7 +174,9 @@ def main() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         z, footprints, _ = expression_scores(cl.expression.loc[lines], "reference")
-    inputs = model_inputs(z, footprints)
+    prot = protein_inputs(cl.proteins, z.index)  # measured CCLE protein in reference SDs, 0 where not measured
+    inputs = model_inputs(z, footprints, prot)
+    expr_prot = pd.concat([expr.reindex(lines), prot], axis=1)
     table: dict[str, dict[str, OutOfFold | None]] = {}
     counts = {}
     for drug in drugs:
@@ -180,10 +187,10 @@ def main() -> None:
             "ferronet (calibrated, OOF)": None
             if oof is None or drug not in set(oof.index.get_level_values(0))
             else lookup_scorer(oof.loc[drug]),
-            "ferronet (predict)": None
+            "ferronet predict, model": None
             if args.no_ferronet or drug not in in_model
             else ferronet_scorer(drug, have, cl, model.version),
-            "mechanism-signed inputs": None
+            "ferronet signed (default)": None
             if drug not in in_model
             else signed_readout_scorer(inputs, y, effect_signs(drug, list(inputs.columns), model), seed=args.seed),
             "ridge, model inputs": ridge_scorer(inputs, y, seed=args.seed),
@@ -193,17 +200,18 @@ def main() -> None:
             "epithelial-state score": mean_z_scorer(expr, EMT_EPITHELIAL, minus=EMT_MESENCHYMAL),
             "tissue of origin": group_mean_scorer(tissue, y),
             "ridge, all genes": ridge_scorer(expr, y, seed=args.seed),
+            "ridge, all genes + proteins": ridge_scorer(expr_prot, y, seed=args.seed),
         }
         for name, sc in scorers.items():
             table.setdefault(name, {})[drug] = None if sc is None else out_of_fold(sc, y, splits)
     print(f"\nout-of-fold Spearman with measured AUC (pooled; [mean of 5 folds])  [{time.perf_counter() - t0:.0f} s]")
-    print(f"{'score':24s}" + "".join(f"{d + f' (n={counts[d]})':>22s}" for d in drugs))
+    print(f"{'score':30s}" + "".join(f"{d + f' (n={counts[d]})':>22s}" for d in drugs))
     for name, row in table.items():
         cells = []
         for d in drugs:
             r = row[d]
             cells.append(f"{'n/a':>22s}" if r is None else f"{f'{r.spearman:+.3f} [{_mean(r.per_fold):+.3f}]':>22s}")
-        print(f"{name:24s}" + "".join(cells))
+        print(f"{name:30s}" + "".join(cells))
     if args.figure:
         from ferronet.analyse.plots import scorer_bars
         from ferronet.io.atomic import atomic_write

@@ -98,7 +98,8 @@ def _build(base: str, kind: str, rnd: random.Random) -> urllib.request.Request:
         therapy, cancer = rnd.choice(THERAPIES)
         body = json.dumps({"therapy": therapy, "cancer": cancer, "top": 5}).encode()
         return urllib.request.Request(base + "/api/recommend", data=body, headers={"Content-Type": "application/json"})
-    data, ctype = _multipart({"drug": rnd.choice(["ML210", "erastin", "RSL3"])}, {"expression": ("t.tsv", _table(rnd))})
+    fields = {"drug": rnd.choice(["ML210", "erastin", "RSL3"]), "readout": "model"}  # the heavy path: simulated
+    data, ctype = _multipart(fields, {"expression": ("t.tsv", _table(rnd))})
     return urllib.request.Request(base + "/api/predict", data=data, headers={"Content-Type": ctype})
 
 

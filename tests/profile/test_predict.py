@@ -54,8 +54,10 @@ def test_predict_cli_output(expr_file, tmp_path):
 def test_keap1_mutation_raises_resistance():
     expr = pd.DataFrame({"AIFM2": [0.0, 0.0, 0.0], "GPX4": [0.0, 0.0, 0.0]}, index=["wt", "mut", "x"])
     muts = pd.DataFrame({"KEAP1": [0, 1, 0]}, index=["wt", "mut", "x"])
-    t = predict("ML210", expr, muts, progress=False, axes=False).set_index("sample")
+    t = predict("ML210", expr, muts, progress=False, axes=False, readout="model").set_index("sample")
     assert t.loc["mut", "score"] > t.loc["wt", "score"]
+    with pytest.warns(UserWarning, match="the signed readout does not read mutations"):
+        predict("ML210", expr, muts, axes=False)  # the default for ML210 says what it leaves out
 
 
 def test_proteins_override_mrna():

@@ -15,7 +15,7 @@ import yaml
 from ferronet.errors import FerronetError
 from ferronet.profile.personalise import effect_signs, predict
 from ferronet.profile.readout import SignedReadout, readout_for, shipped_readouts
-from ferronet.profile.reference import expression_reference
+from ferronet.profile.reference import expression_reference, protein_reference
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = pd.DataFrame(
@@ -59,6 +59,51 @@ def test_signed_predict_is_per_sample_and_explained_by_axes():
     assert alone["score"].iloc[0] == pytest.approx(table.loc["mesenchymal", "score"])
 
 
+def test_measured_protein_adds_its_own_term_and_a_gap_leaves_the_mrna_alone():
+    r = readout_for("ML210")
+    assert r.weights["protein:AIFM2"] > 0  # FSP1 protein protects (seed 000 refs 30-31), as its mRNA does
+    prot = pd.DataFrame({"AIFM2": [1.0, np.nan, np.nan]}, index=SAMPLES.index)
+    with pytest.warns(UserWarning, match="protein values missing for 2 of 3 sample-gene pairs; mRNA used"):
+        with_prot = predict("ML210", SAMPLES, proteins=prot, readout="signed").set_index("sample")
+    with pytest.warns(UserWarning):
+        without = predict("ML210", SAMPLES, readout="signed").set_index("sample")
+    scale = protein_reference().scale["AIFM2"]
+    centre = protein_reference().centre["AIFM2"]
+    gained = with_prot.loc["FSP1-high", "score"] - without.loc["FSP1-high", "score"]
+    assert gained == pytest.approx(r.weights["protein:AIFM2"] * (1.0 - centre) / scale)
+    assert gained == pytest.approx(with_prot.loc["FSP1-high", "axis_FSP1"] - without.loc["FSP1-high", "axis_FSP1"])
+    assert (
+        with_prot.loc[["mesenchymal", "median"], "score"].tolist()
+        == without.loc[["mesenchymal", "median"], "score"].tolist()
+    )
+
+
+def test_auto_reads_the_signed_weights_where_shipped_and_simulates_elsewhere():
+    with pytest.warns(UserWarning):
+        auto = predict("ML210", SAMPLES, axes=False, progress=False)
+        signed = predict("ML210", SAMPLES, axes=False, readout="signed")
+        erastin = predict("erastin", SAMPLES, axes=False, progress=False)
+        with_sets = predict("ML210", SAMPLES, axes=False, progress=False, ensemble=[{"beta_expr": 0.2}])
+    assert (auto["readout"] == "signed").all() and auto["score"].tolist() == signed["score"].tolist()
+    assert (erastin["readout"] == "model").all()  # no measured responses: the prediction from mechanism alone
+    assert (with_sets["readout"] == "model").all() and "score_lo" in with_sets  # intervals are the model's
+
+
+def test_the_signed_score_has_an_interval_from_the_bootstrap_refits():
+    r = readout_for("ML210")
+    assert len(r.draws) == 50
+    with pytest.warns(UserWarning):
+        table = predict("ML210", SAMPLES, readout="signed", axes=False)
+    assert (table["n_sets"] == 50).all()
+    assert (table["score_lo"] < table["score_hi"]).all()
+    assert (table["score_lo"] - 0.02 <= table["score"]).all() and (table["score"] <= table["score_hi"] + 0.02).all()
+    wide = table["score_hi"] - table["score_lo"]
+    assert wide.iloc[0] > wide.iloc[2]  # far from the reference centre (FSP1-high) the weights matter more
+    bad = (0.5, -0.1)
+    with pytest.raises(FerronetError, match="bootstrap draw 1"):
+        SignedReadout("ML210", {"AIFM2": 0.1}, {"AIFM2": 1.0}, 0.5, 1.0, 10, "x", draws=(bad,))
+
+
 def test_signed_readout_refuses_what_it_cannot_do():
     with pytest.raises(FerronetError, match="no signed readout is shipped for erastin"):
         predict("erastin", SAMPLES, readout="signed")
@@ -87,3 +132,4 @@ def test_the_shipped_readouts_rebuild_from_shared(shared, tmp_path):
             [rebuilt[drug].weights[n] for n in r.inputs], [r.weights[n] for n in r.inputs], atol=1e-9
         )
         assert rebuilt[drug].intercept == pytest.approx(r.intercept, abs=1e-9)
+        np.testing.assert_allclose(rebuilt[drug].draws, r.draws, atol=1e-6)  # the bootstrap is seeded

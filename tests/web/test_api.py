@@ -66,11 +66,15 @@ def test_upload_limits_and_errors(client, monkeypatch):
     assert r.status_code == 200, r.text
     body = r.json()
     assert [row["sample"] for row in body["rows"]] == ["a", "b", "c"] and body["warnings"]
-    signed = client.post(
-        "/api/predict", data={"drug": "ML210", "readout": "signed"}, files={"expression": ("g.csv", good)}
-    ).json()
+    assert {row["readout"] for row in body["rows"]} == {"signed"}  # the default for ML210: auto -> signed
+    signed, simulated = (
+        client.post("/api/predict", data={"drug": "ML210", "readout": k}, files={"expression": ("g.csv", good)}).json()
+        for k in ("signed", "model")
+    )
     assert signed["rows"][0]["score"] > signed["rows"][1]["score"]  # FSP1 (AIFM2) high over low: more resistant
-    assert signed["rows"][0]["score"] != body["rows"][0]["score"]  # not the simulated score
+    assert signed["rows"] == body["rows"]
+    assert {row["readout"] for row in simulated["rows"]} == {"model"}
+    assert signed["rows"][0]["score"] != simulated["rows"][0]["score"]
     r = client.post(
         "/api/predict", data={"drug": "erastin", "readout": "signed"}, files={"expression": ("g.csv", good)}
     )

@@ -34,11 +34,13 @@ def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
 )
 @click.option(
     "--readout",
-    type=click.Choice(["model", "signed"]),
-    default="model",
+    type=click.Choice(["auto", "model", "signed"]),
+    default="auto",
     show_default=True,
-    help="model: simulate the personalised model; signed: the same inputs read with the shipped mechanism-signed "
-    "weights (drugs fitted on measured responses only: ML210, ML162; docs/personalisation.md).",
+    help="model: simulate the personalised model; signed: the same inputs (and proteins) read with the shipped "
+    "mechanism-signed weights (drugs fitted on measured responses only: ML210, ML162); auto: signed where the drug "
+    "has weights and no --ensemble is given, else model. The 'readout' column says which one scored "
+    "(docs/personalisation.md).",
 )
 @click.option(
     "--ensemble",

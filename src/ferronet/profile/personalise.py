@@ -30,7 +30,7 @@ from ferronet.errors import FerronetError
 from ferronet.model.network import Model, load_model
 from ferronet.profile.genesets import AXIS_SETS
 from ferronet.profile.io import as_expression_frame
-from ferronet.profile.readout import READOUTS, SignedReadout, readout_for
+from ferronet.profile.readout import READOUTS, SignedReadout, readout_for, shipped_readouts
 from ferronet.profile.reference import MIN_ANCHOR, anchor_genes, expression_reference, protein_reference, standardise
 from ferronet.screen.runner import run_conditions
 from ferronet.sim.conditions import Condition
@@ -289,10 +289,38 @@ def _checked_scores(
     return z, footprints, missing
 
 
-def model_inputs(z: pd.DataFrame, footprints: Mapping[str, pd.Series]) -> pd.DataFrame:
+def model_inputs(
+    z: pd.DataFrame, footprints: Mapping[str, pd.Series], proteins: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The inputs the model reads per sample as one table: the z of each personalised gene and each footprint
-    score (columns named by node), from :func:`expression_scores`."""
-    return pd.concat([z, pd.DataFrame(dict(footprints), index=z.index)], axis=1)
+    score (columns named by node), from :func:`expression_scores`, and, given :func:`protein_inputs`, one
+    ``protein:<GENE>`` column per measured protein."""
+    parts = [z, pd.DataFrame(dict(footprints), index=z.index)]
+    if proteins is not None:
+        parts.append(proteins.reindex(z.index))
+    return pd.concat(parts, axis=1)
+
+
+#: column prefix of a measured protein among the readout's inputs (``protein:AIFM2``)
+PROTEIN_INPUT = "protein:"
+
+
+def protein_inputs(proteins: pd.DataFrame | None, samples: pd.Index, normalise: str = "reference") -> pd.DataFrame:
+    """Measured protein of each personalised gene with a shipped CCLE reference, in reference SDs:
+    ``(log2 abundance - centre) / scale`` (``normalise="reference"``; otherwise the values are taken as already
+    centred), 0 (the reference centre) where a sample has no value. Columns ``protein:<GENE>``; empty without
+    proteins. The readout reads these beside the gene's mRNA z, so a missing protein leaves the mRNA term."""
+    ref = protein_reference()
+    genes = [g for g in ref.scale if g in PERSONALISED]
+    if proteins is None:
+        return pd.DataFrame(index=samples)
+    prot = proteins.reindex(index=samples, columns=genes).astype(float)
+    if np.isinf(prot.to_numpy()).any():
+        raise FerronetError("protein values must be finite numbers (NaN marks a missing value)")
+    if normalise == "reference":
+        prot = prot - pd.Series(ref.centre)[genes]
+    prot = prot / pd.Series(ref.scale)[genes]
+    return prot.fillna(0.0).add_prefix(PROTEIN_INPUT)
 
 
 def personalise(
@@ -425,7 +453,8 @@ def effect_signs(
     m = model or load_model()
     drug_id = _compound_id(m, drug)
     names = list(nodes)
-    levels = [{n: EFFECT_STEP} for n in names] + [{n: 1.0 / EFFECT_STEP} for n in names]
+    targets = [n.removeprefix(PROTEIN_INPUT) for n in names]  # a protein input acts through its gene's node
+    levels = [{n: EFFECT_STEP} for n in targets] + [{n: 1.0 / EFFECT_STEP} for n in targets]
     doses = m.compounds[drug_id].standard_doses(n_doses)
     viability, ok = _viability(m, drug_id, levels, [set()], doses, cell, None, False)
     effect = viability[: len(names), 0] - viability[len(names) :, 0]
@@ -447,14 +476,18 @@ def predict(
     progress: bool = True,
     normalise: str = "reference",
     ensemble: Sequence[Mapping[str, float]] | str | Path | None = None,
-    readout: str = "model",
+    readout: str = "auto",
 ) -> pd.DataFrame:
-    """Table with ``sample``, ``score`` (predicted mean viability; higher = more resistant) and, with ``axes``,
-    one column per axis: how much that axis's personalised genes raise the score (resistance they explain).
+    """Table with ``sample``, ``score`` (predicted mean viability; higher = more resistant), ``readout`` (which
+    one gave the score) and, with ``axes``, one column per axis: how much that axis's personalised genes raise the
+    score (resistance they explain).
 
-    ``readout``: ``"model"`` (default) simulates the personalised model; ``"signed"`` reads the same inputs with the
-    shipped mechanism-signed weights of the drug (:mod:`ferronet.profile.readout`; only drugs fitted on measured
-    responses have them; no simulation, no ensemble).
+    ``readout``: ``"model"`` simulates the personalised model; ``"signed"`` reads the same inputs (and measured
+    proteins) with the shipped mechanism-signed weights of the drug (:mod:`ferronet.profile.readout`; only drugs
+    fitted on measured responses have them; no simulation, no ensemble); ``"auto"`` (default) is ``"signed"`` for a
+    drug with shipped weights and no ``ensemble`` (it ranks held-out lines better: ``docs/calibration.md``), else
+    ``"model"`` (erastin and every other drug: the prediction from mechanism alone). The signed readout's
+    ``score_lo``/``score_hi`` are the :data:`INTERVAL` percentiles across its shipped bootstrap refits.
 
     ``ensemble``: parameter sets (a list of ``{name: value}`` or a YAML file, see
     :func:`ferronet.profile.ensemble.load_ensemble`). Each set is simulated as ``model.with_parameters(set)``
@@ -469,10 +502,17 @@ def predict(
     drug_id = _compound_id(m, drug)
     if readout not in READOUTS:
         raise FerronetError(f"unknown readout '{readout}'; expected one of: {', '.join(READOUTS)}")
+    if readout == "auto":
+        readout = "signed" if ensemble is None and drug_id in shipped_readouts() else "model"
     if readout == "signed":
         if ensemble is not None:
             raise FerronetError("an ensemble gives intervals of the simulated score: use it with readout 'model'")
-        return _signed_readout(readout_for(drug_id), as_expression_frame(expression), normalise, axes)
+        if mutations is not None and (mutations.fillna(0).to_numpy() != 0).any():
+            _warn(
+                "the signed readout does not read mutations (KEAP1/CUL3/NFE2L2 act through the NRF2-target "
+                "footprint it reads); use readout='model' to simulate them"
+            )
+        return _signed_readout(readout_for(drug_id), as_expression_frame(expression), proteins, normalise, axes)
     sets = as_parameter_sets(ensemble, m) if ensemble is not None else None
     if isinstance(ensemble, str | Path):
         m = _with_fit_estimate(m, Path(ensemble))
@@ -486,22 +526,43 @@ def predict(
     if sets is not None:
         lo, hi, n = _interval(sets, m, drug_id, expression, mutations, proteins, normalise, doses, cell, scheduler)
         out["score_lo"], out["score_hi"], out["n_sets"] = lo, hi, n
+    out.insert(2, "readout", "model")
     for k, name in enumerate(names[1:], start=1):
         out[f"axis_{name}"] = viability[:, 0] - viability[:, k]
     out["status"] = np.where(ok, "ok", "failed")
     return out
 
 
-def _signed_readout(r: SignedReadout, expression: pd.DataFrame, normalise: str, axes: bool) -> pd.DataFrame:
+def _signed_readout(
+    r: SignedReadout, expression: pd.DataFrame, proteins: pd.DataFrame | None, normalise: str, axes: bool
+) -> pd.DataFrame:
     """``predict`` with the mechanism-signed readout: the inputs of :func:`personalise`, read linearly."""
-    z, footprints, _ = _checked_scores(expression, None, normalise)  # the checks and warnings of personalise
+    z, footprints, _ = _checked_scores(expression, proteins, normalise)  # the checks and warnings of personalise
     if z.empty and not footprints:
         raise FerronetError(NO_USABLE_GENE)
-    parts = r.contributions(model_inputs(z, footprints))
-    out = pd.DataFrame({"sample": list(expression.index), "score": (r.intercept + parts.sum(axis=1)).to_numpy()})
+    prot = protein_inputs(proteins, z.index, normalise)
+    given = [] if proteins is None else [str(c) for c in proteins.columns]
+    wanted = [g for c in r.inputs if (g := c.removeprefix(PROTEIN_INPUT)) != c and g in given]
+    if proteins is not None and wanted:  # counted as personalise counts them: over the proteins the table has
+        measured = proteins.reindex(index=z.index, columns=wanted)
+        n_missing = int(measured.isna().to_numpy().sum())
+        if n_missing:
+            _warn(
+                f"protein values missing for {n_missing:,} of {measured.size:,} sample-gene pairs; mRNA used (the "
+                "readout's protein term is 0 there, the reference centre)"
+            )
+    x = model_inputs(z, footprints, prot)
+    parts = r.contributions(x)
+    out = pd.DataFrame(
+        {"sample": list(expression.index), "score": (r.intercept + parts.sum(axis=1)).to_numpy(), "readout": "signed"}
+    )
+    if r.draws:  # the weights' uncertainty: percentiles across the shipped bootstrap refits
+        out["score_lo"], out["score_hi"] = r.interval(x, INTERVAL)
+        out["n_sets"] = len(r.draws)
     if axes:
         for name, genes in AXIS_GENES.items():
-            out[f"axis_{name}"] = parts[[c for c in parts.columns if c in genes]].sum(axis=1).to_numpy()
+            cols = [c for c in parts.columns if c.removeprefix(PROTEIN_INPUT) in genes]
+            out[f"axis_{name}"] = parts[cols].sum(axis=1).to_numpy()
     out["status"] = "ok"
     return out
 

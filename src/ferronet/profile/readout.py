@@ -1,21 +1,26 @@
 """The mechanism-signed readout: a sample's model inputs read linearly, each weight held to the model's sign.
 
-``ferronet predict --readout signed``. The inputs are the ones :func:`~ferronet.profile.personalise.personalise`
-builds (the z-score of each personalised gene against the shipped GDSC reference, and the NRF2-target and EMT
-footprint scores). The readout is ``score = intercept + sum_j w_j x_j``, where the *sign* of each weight is the sign
-of input j's simulated effect on the drug (:func:`~ferronet.profile.personalise.effect_signs`: the node at 1.5x
-and 1/1.5x its level in the generic cell) and the *magnitudes* were fitted on CTRPv2 AUCs (ridge with the signs as
+``ferronet predict --readout signed``, and the default (``auto``) for the drugs it has weights for. The inputs are
+the ones :func:`~ferronet.profile.personalise.personalise` builds (the z-score of each personalised gene against
+the shipped GDSC reference, and the NRF2-target and EMT footprint scores) plus the measured proteins
+(:func:`~ferronet.profile.personalise.protein_inputs`: ``protein:<GENE>`` in CCLE reference SDs, 0 where not
+measured). The readout is ``score = intercept + sum_j w_j x_j``, where the *sign* of each weight is the sign of
+input j's simulated effect on the drug (:func:`~ferronet.profile.personalise.effect_signs`: the node at 1.5x and
+1/1.5x its level in the generic cell) and the *magnitudes* were fitted on CTRPv2 AUCs (ridge with the signs as
 bounds, alpha by inner 5-fold CV; :func:`~ferronet.calibrate.evaluate.signed_ridge_fit`). The score is on the
-scale of the CTRPv2 AUC (mean fitted viability over the measured doses; higher = more resistant).
+scale of the CTRPv2 AUC (mean fitted viability over the measured doses; higher = more resistant). Fifty bootstrap
+refits (lines resampled, same alpha, seeded) give each score an interval.
 
 Why it exists: under the folds of ``benchmarks/bench_predict_ctrp.py`` it ranks held-out lines better than the
-simulated score (ML210 0.598 vs 0.541 out-of-fold, ML162 0.587 vs 0.484; ``docs/calibration.md``). It is only
-available for drugs with shipped weights (fitted on measured responses); for any other drug, erastin included,
-the simulated score is the prediction. Mutations and proteins are not read by it.
+simulated score (ML210 0.623 vs 0.541 out-of-fold, ML162 0.600 vs 0.484; ridge on all genes 0.558 / 0.557;
+``docs/calibration.md``). It is only available for drugs with shipped weights (fitted on measured responses); for
+any other drug, erastin included, the simulated score is the prediction. Mutations are not read by it (the
+KEAP1-NRF2 axis acts through the NRF2 footprint it reads).
 
 The weights are in ``data/reference/readouts.yaml``, written by ``scripts/build_readouts.py`` from
-``../shared/data/external`` (CTRPv2 AUCs, DepMap CC BY 4.0; GDSC expression): per drug the signs, weights,
-intercept, alpha and the lines used. Only the fitted coefficients are shipped.
+``../shared/data/external`` (CTRPv2 AUCs, DepMap CC BY 4.0; GDSC expression; CCLE proteomics, CC BY 4.0): per drug
+the signs, weights, intercept, alpha, the lines used and the bootstrap refits. Only the fitted coefficients are
+shipped.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from ferronet.errors import FerronetError
 
 READOUT_FILE = "readouts.yaml"
 #: the choices of ``predict(readout=...)``
-READOUTS = ("model", "signed")
+READOUTS = ("auto", "model", "signed")
 
 
 @dataclass(frozen=True)
@@ -48,12 +53,21 @@ class SignedReadout:
     n_lines: int
     source: str
     meta: Mapping[str, Any] = field(default_factory=dict)
+    #: bootstrap refits (rows: intercept, then the weights in ``inputs`` order) for prediction intervals
+    draws: tuple[tuple[float, ...], ...] = ()
 
     def __post_init__(self) -> None:
         for name, w in self.weights.items():
             s = self.signs.get(name, 0.0)
             if not np.isfinite(w) or w * s < 0 or (s == 0 and w != 0):
                 raise FerronetError(f"readout {self.drug}: weight of {name} ({w:g}) breaks its sign ({s:g})")
+        signs = np.array([self.signs.get(n, 0.0) for n in self.inputs])
+        for k, row in enumerate(self.draws):
+            d = np.asarray(row, dtype=float)
+            if d.shape != (1 + len(signs),) or not np.isfinite(d).all() or (d[1:] * signs < 0).any():
+                raise FerronetError(
+                    f"readout {self.drug}: bootstrap draw {k + 1} has the wrong length or breaks a sign"
+                )
 
     @property
     def inputs(self) -> list[str]:
@@ -65,6 +79,20 @@ class SignedReadout:
         values = x.reindex(columns=cols).astype(float).fillna(0.0)
         return values * pd.Series(self.weights, dtype=float)[cols]
 
+    def interval(
+        self, x: pd.DataFrame, percentiles: tuple[float, float] = (5.0, 95.0)
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per sample, the percentiles of the score across the bootstrap refits (NaN without draws): how much the
+        weights' uncertainty moves it (not the spread of measured responses around it)."""
+        if not self.draws:
+            nan = np.full(len(x), np.nan)
+            return nan, nan.copy()
+        values = x.reindex(columns=self.inputs).astype(float).fillna(0.0).to_numpy()
+        d = np.asarray(self.draws, dtype=float)
+        scores = d[:, :1] + d[:, 1:] @ values.T  # draws x samples
+        lo, hi = np.percentile(scores, percentiles, axis=0)
+        return lo, hi
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "drug": self.drug,
@@ -74,11 +102,12 @@ class SignedReadout:
             "source": self.source,
             **dict(self.meta),
             "inputs": {n: {"weight": float(self.weights[n]), "sign": float(self.signs[n])} for n in self.inputs},
+            "bootstrap": [[round(float(v), 6) for v in row] for row in self.draws],
         }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SignedReadout:
-        known = {"drug", "intercept", "alpha", "n_lines", "source", "inputs"}
+        known = {"drug", "intercept", "alpha", "n_lines", "source", "inputs", "bootstrap"}
         inputs = d["inputs"]
         return cls(
             str(d["drug"]),
@@ -89,6 +118,7 @@ class SignedReadout:
             int(d["n_lines"]),
             str(d["source"]),
             {k: v for k, v in d.items() if k not in known},
+            tuple(tuple(float(v) for v in row) for row in d.get("bootstrap") or ()),
         )
 
 
@@ -116,10 +146,21 @@ def readout_for(drug_id: str) -> SignedReadout:
     return found
 
 
+#: bootstrap refits shipped per readout (the prediction interval of ``predict``)
+N_BOOTSTRAP = 50
+
+
 def fit_readout(
-    drug_id: str, inputs: pd.DataFrame, response: pd.Series, signs: pd.Series, source: str, seed: int = 0
+    drug_id: str,
+    inputs: pd.DataFrame,
+    response: pd.Series,
+    signs: pd.Series,
+    source: str,
+    seed: int = 0,
+    n_bootstrap: int = N_BOOTSTRAP,
 ) -> SignedReadout:
-    """Fit a readout on measured responses (rows of ``inputs`` with a finite response)."""
+    """Fit a readout on measured responses (rows of ``inputs`` with a finite response), then refit it on
+    ``n_bootstrap`` resamples of the lines (same alpha, seeded) for prediction intervals."""
     from ferronet.calibrate.evaluate import signed_ridge_fit
 
     cols = [c for c in inputs.columns if c in signs.index]
@@ -131,4 +172,14 @@ def fit_readout(
         x.to_numpy(), response[lines].to_numpy(dtype=float), signs[cols].to_numpy(), seed=seed
     )
     weights = {c: float(w) if abs(w) > 1e-12 else 0.0 for c, w in zip(cols, coef, strict=True)}
-    return SignedReadout(drug_id, weights, {c: float(signs[c]) for c in cols}, intercept, alpha, len(lines), source)
+    xa, ya, sa = x.to_numpy(), response[lines].to_numpy(dtype=float), signs[cols].to_numpy()
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_bootstrap):
+        pick = rng.integers(0, len(lines), len(lines))
+        c, b, _a = signed_ridge_fit(xa[pick], ya[pick], sa, alphas=[alpha], seed=seed)
+        c = np.where(np.abs(c) > 1e-12, c, 0.0) * (sa != 0)
+        draws.append((float(b), *(float(v) for v in c)))
+    return SignedReadout(
+        drug_id, weights, {c: float(signs[c]) for c in cols}, intercept, alpha, len(lines), source, draws=tuple(draws)
+    )

@@ -140,7 +140,7 @@ class HeavyPool:
 # ---- jobs (run in a worker process) ---------------------------------------------------------------------------
 
 
-def predict_job(drug: str, uploads: dict[str, bytes], limits: Any, readout: str = "model") -> dict[str, Any]:
+def predict_job(drug: str, uploads: dict[str, bytes], limits: Any, readout: str = "auto") -> dict[str, Any]:
     """Read the uploaded tables (bounded) and predict; the upload's own file name is never used as a path."""
     from ferronet.profile.io import read_samples
 

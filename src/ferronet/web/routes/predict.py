@@ -29,11 +29,11 @@ async def api_predict(
     drug: Annotated[str, Form(max_length=80)],
     expression: Annotated[UploadFile, File()],
     mutations: Annotated[UploadFile | None, File()] = None,
-    readout: Annotated[Literal["model", "signed"], Form()] = "model",
+    readout: Annotated[Literal["auto", "model", "signed"], Form()] = "auto",
 ) -> dict[str, Any]:
     """Predictions for an uploaded expression (and optional mutation) table: samples as rows, at most
-    200 samples and 2 MB per file (20 MB once decompressed). ``readout``: the simulated model (default) or the
-    mechanism-signed readout (ML210, ML162)."""
+    200 samples and 2 MB per file (20 MB once decompressed). ``readout``: the mechanism-signed readout where the drug
+    has one (ML210, ML162), else the simulated model (``auto``, default), or either one by name."""
     uploads: dict[str, bytes] = {}
     for key, upload in (("expression", expression), ("mutations", mutations)):
         if upload is None or not upload.filename:
