@@ -526,9 +526,9 @@ def predict(
     if sets is not None:
         lo, hi, n = _interval(sets, m, drug_id, expression, mutations, proteins, normalise, doses, cell, scheduler)
         out["score_lo"], out["score_hi"], out["n_sets"] = lo, hi, n
-    out.insert(2, "readout", "model")
     for k, name in enumerate(names[1:], start=1):
         out[f"axis_{name}"] = viability[:, 0] - viability[:, k]
+    out["readout"] = "model"
     out["status"] = np.where(ok, "ok", "failed")
     return out
 
@@ -553,9 +553,7 @@ def _signed_readout(
             )
     x = model_inputs(z, footprints, prot)
     parts = r.contributions(x)
-    out = pd.DataFrame(
-        {"sample": list(expression.index), "score": (r.intercept + parts.sum(axis=1)).to_numpy(), "readout": "signed"}
-    )
+    out = pd.DataFrame({"sample": list(expression.index), "score": (r.intercept + parts.sum(axis=1)).to_numpy()})
     if r.draws:  # the weights' uncertainty: percentiles across the shipped bootstrap refits
         out["score_lo"], out["score_hi"] = r.interval(x, INTERVAL)
         out["n_sets"] = len(r.draws)
@@ -563,6 +561,7 @@ def _signed_readout(
         for name, genes in AXIS_GENES.items():
             cols = [c for c in parts.columns if c.removeprefix(PROTEIN_INPUT) in genes]
             out[f"axis_{name}"] = parts[cols].sum(axis=1).to_numpy()
+    out["readout"] = "signed"
     out["status"] = "ok"
     return out
 
