@@ -88,7 +88,7 @@ def ferronet_scorer(drug: str, lines: list[str], cl: data.CellLineData, model_ve
     the drug and the input tables.
     """
     expr, muts, prot = cl.expression.loc[lines], cl.mutations.reindex(lines).fillna(0), cl.proteins.reindex(lines)
-    digest = hashlib.sha256(f"{model_version}|{drug}".encode())
+    digest = hashlib.sha256(f"{model_version}|{drug}|readout=model".encode())
     package = Path(ferronet.__file__).parent
     for src in sorted(p for d in ("sim", "profile", "screen", "model") for p in (package / d).glob("*.py")):
         digest.update(src.read_bytes())  # engine or personalisation code changes invalidate the cache

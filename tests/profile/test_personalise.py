@@ -67,7 +67,8 @@ def test_reference_reproduces_the_gdsc_lines(gdsc):
 
 
 # ---- cohort independence ------------------------------------------------------------------------------------
-def test_score_is_the_same_alone_among_5_and_among_60(gdsc):
+@pytest.mark.parametrize("readout", ["model", "signed"])
+def test_score_is_the_same_alone_among_5_and_among_60(gdsc, readout):
     line = gdsc.index[7]
     cohorts = {1: gdsc.loc[[line]], 5: gdsc.iloc[:8].iloc[3:8], 60: gdsc.iloc[:60]}
     assert all(line in c.index for c in cohorts.values())
@@ -76,8 +77,8 @@ def test_score_is_the_same_alone_among_5_and_among_60(gdsc):
         pd.testing.assert_series_equal(levels[1], levels[n], rtol=0, atol=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        scores = {n: predict("ML210", c, progress=False, axes=False).set_index("sample").loc[line, "score"]
-                  for n, c in cohorts.items()}  # fmt: skip
+        scores = {n: predict("ML210", c, progress=False, axes=False, readout=readout)
+                  .set_index("sample").loc[line, "score"] for n, c in cohorts.items()}  # fmt: skip
     assert scores[1] == pytest.approx(scores[5], rel=SCORE_TOL) == pytest.approx(scores[60], rel=SCORE_TOL)
 
 

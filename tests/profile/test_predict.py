@@ -39,16 +39,27 @@ def test_predict_cli_output(expr_file, tmp_path):
     muts.write_text("sample,KEAP1,TP53\nhi FSP1,0,1\nlow FSP1,1,0\n007,0,0\nACSL4-high,0,0\n")
     out = tmp_path / "pred.tsv"
     proc = _cli(
-        "predict", "--drug", "ML210", "--expression", str(expr_file), "--mutations", str(muts), "--out", str(out)
-    )
+        "predict", "--drug", "ML210", "--expression", str(expr_file), "--mutations", str(muts), "--out", str(out),
+        "--readout", "model",
+    )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "warning:" in proc.stderr and "model genes are missing" in proc.stderr
+    assert "does not read mutations" not in proc.stderr
     t = pd.read_csv(out, sep="\t", dtype={"sample": str})
     assert t["sample"].tolist() == ["hi FSP1", "low FSP1", "007", "ACSL4-high"]  # ids exactly as given
     assert {"score", "axis_GPX4_GSH", "axis_FSP1", "axis_iron", "axis_lipid", "axis_NRF2"} <= set(t.columns)
     s = t.set_index("sample")["score"]
     assert s["hi FSP1"] > s["007"] > s["ACSL4-high"]  # FSP1 protects, ACSL4 sensitises (GPX4 inhibitor)
     assert t.set_index("sample").loc["hi FSP1", "axis_FSP1"] > 0
+    assert (t["readout"] == "model").all()
+    default = tmp_path / "default.tsv"
+    proc = _cli(
+        "predict", "--drug", "ML210", "--expression", str(expr_file), "--mutations", str(muts), "--out", str(default)
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "does not read mutations (KEAP1, TP53 ignored" in proc.stderr  # the default for ML210 says what it drops
+    d = pd.read_csv(default, sep="\t", dtype={"sample": str}).set_index("sample")
+    assert (d["readout"] == "signed").all() and d.loc["hi FSP1", "score"] > d.loc["007", "score"]
 
 
 def test_keap1_mutation_raises_resistance():

@@ -62,7 +62,8 @@ def test_signed_predict_is_per_sample_and_explained_by_axes():
 def test_measured_protein_adds_its_own_term_and_a_gap_leaves_the_mrna_alone():
     r = readout_for("ML210")
     assert r.weights["protein:AIFM2"] > 0  # FSP1 protein protects (seed 000 refs 30-31), as its mRNA does
-    prot = pd.DataFrame({"AIFM2": [1.0, np.nan, np.nan]}, index=SAMPLES.index)
+    # rows in another order, one sample the expression lacks, one the proteins lack: matched by sample id
+    prot = pd.DataFrame({"AIFM2": [np.nan, 1.0, 5.0]}, index=["mesenchymal", "FSP1-high", "not profiled"])
     with pytest.warns(UserWarning, match="protein values missing for 2 of 3 sample-gene pairs; mRNA used"):
         with_prot = predict("ML210", SAMPLES, proteins=prot, readout="signed").set_index("sample")
     with pytest.warns(UserWarning):
@@ -87,6 +88,39 @@ def test_auto_reads_the_signed_weights_where_shipped_and_simulates_elsewhere():
     assert (auto["readout"] == "signed").all() and auto["score"].tolist() == signed["score"].tolist()
     assert (erastin["readout"] == "model").all()  # no measured responses: the prediction from mechanism alone
     assert (with_sets["readout"] == "model").all() and "score_lo" in with_sets  # intervals are the model's
+
+
+def test_unread_inputs_are_named_and_auto_keeps_the_simulation_for_what_only_it_honours(model):
+    prot = pd.DataFrame({"AIFM2": [1.0, 0.0, 0.0], "ACSL4": [2.0, 0.0, 0.0]}, index=SAMPLES.index)
+    muts = pd.DataFrame({"TP53": [1, 0, 0], "KRAS": [0, 0, 0]}, index=SAMPLES.index)
+    with pytest.warns(UserWarning) as caught:
+        predict("ML210", SAMPLES, muts, prot, axes=False)
+    text = " | ".join(str(w.message) for w in caught)
+    assert "does not read mutations (TP53 ignored" in text and "KRAS" not in text
+    assert "reads the proteins AIFM2, GPX4, SLC7A11 only; ACSL4 ignored" in text
+    with pytest.warns(UserWarning):
+        in_cell = predict("ML210", SAMPLES, axes=False, progress=False, cell="HT1080")
+        with_model = predict("ML210", SAMPLES, axes=False, progress=False, model=model)
+    assert (in_cell["readout"] == "model").all() and (with_model["readout"] == "model").all()
+
+
+def test_bootstrap_draws_survive_the_file_round_trip_and_keep_every_sign():
+    r = readout_for("ML210")
+    again = SignedReadout.from_dict(yaml.safe_load(yaml.safe_dump(r.to_dict())))  # sort_keys: inputs re-ordered
+    assert again.inputs != r.inputs
+    for k, name in enumerate(again.inputs):  # each draw's weights follow their inputs, not the file's order
+        np.testing.assert_allclose(
+            [row[1 + k] for row in again.draws], [row[1 + r.inputs.index(name)] for row in r.draws], atol=1e-6
+        )
+    signs = np.array([r.signs[n] for n in r.inputs])
+    d = np.asarray(r.draws)
+    assert (d[:, 1:] * signs >= 0).all() and (d[:, 1:][:, signs == 0] == 0).all()
+    assert d[:, 1 + r.inputs.index("protein:AIFM2")].min() > 0  # FSP1 protein protects in every refit
+    for bad in [(0.5,), (0.5, 0.1, 0.2)]:  # wrong length
+        with pytest.raises(FerronetError, match="bootstrap draw 1"):
+            SignedReadout("ML210", {"AIFM2": 0.1}, {"AIFM2": 1.0}, 0.5, 1.0, 10, "x", draws=(bad,))
+    with pytest.raises(FerronetError, match="bootstrap draw 1"):  # a weight where the model sees no effect
+        SignedReadout("ML210", {"GPX4": 0.0}, {"GPX4": 0.0}, 0.5, 1.0, 10, "x", draws=((0.5, 0.1),))
 
 
 def test_the_signed_score_has_an_interval_from_the_bootstrap_refits():

@@ -484,10 +484,11 @@ def predict(
 
     ``readout``: ``"model"`` simulates the personalised model; ``"signed"`` reads the same inputs (and measured
     proteins) with the shipped mechanism-signed weights of the drug (:mod:`ferronet.profile.readout`; only drugs
-    fitted on measured responses have them; no simulation, no ensemble); ``"auto"`` (default) is ``"signed"`` for a
-    drug with shipped weights and no ``ensemble`` (it ranks held-out lines better: ``docs/calibration.md``), else
-    ``"model"`` (erastin and every other drug: the prediction from mechanism alone). The signed readout's
-    ``score_lo``/``score_hi`` are the :data:`INTERVAL` percentiles across its shipped bootstrap refits.
+    fitted on measured responses have them; no simulation, no ensemble, cell, model or doses); ``"auto"`` (default)
+    is ``"signed"`` for a drug with shipped weights when no ``ensemble``, ``cell`` or ``model`` is given (it ranks
+    held-out lines better: ``docs/calibration.md``), else ``"model"`` (erastin and every other drug: the prediction
+    from mechanism alone). The signed readout's ``score_lo``/``score_hi`` are the :data:`INTERVAL` percentiles of
+    its score across the shipped bootstrap refits of its weights (the weights' uncertainty).
 
     ``ensemble``: parameter sets (a list of ``{name: value}`` or a YAML file, see
     :func:`ferronet.profile.ensemble.load_ensemble`). Each set is simulated as ``model.with_parameters(set)``
@@ -502,17 +503,15 @@ def predict(
     drug_id = _compound_id(m, drug)
     if readout not in READOUTS:
         raise FerronetError(f"unknown readout '{readout}'; expected one of: {', '.join(READOUTS)}")
-    if readout == "auto":
-        readout = "signed" if ensemble is None and drug_id in shipped_readouts() else "model"
+    if readout == "auto":  # what only the simulation can honour (a cell, a model, an ensemble) keeps it
+        simulate_only = ensemble is not None or cell is not None or model is not None
+        readout = "signed" if not simulate_only and drug_id in shipped_readouts() else "model"
     if readout == "signed":
         if ensemble is not None:
             raise FerronetError("an ensemble gives intervals of the simulated score: use it with readout 'model'")
-        if mutations is not None and (mutations.fillna(0).to_numpy() != 0).any():
-            _warn(
-                "the signed readout does not read mutations (KEAP1/CUL3/NFE2L2 act through the NRF2-target "
-                "footprint it reads); use readout='model' to simulate them"
-            )
-        return _signed_readout(readout_for(drug_id), as_expression_frame(expression), proteins, normalise, axes)
+        r = readout_for(drug_id)
+        _warn_unread(r, mutations, proteins)
+        return _signed_readout(r, as_expression_frame(expression), proteins, normalise, axes)
     sets = as_parameter_sets(ensemble, m) if ensemble is not None else None
     if isinstance(ensemble, str | Path):
         m = _with_fit_estimate(m, Path(ensemble))
@@ -533,6 +532,25 @@ def predict(
     return out
 
 
+def _warn_unread(r: SignedReadout, mutations: pd.DataFrame | None, proteins: pd.DataFrame | None) -> None:
+    """Name what the signed readout leaves out: mutations, and proteins it has no weight for."""
+    if mutations is not None:
+        mutated = [str(g) for g in mutations.columns if (mutations[g].fillna(0).to_numpy() != 0).any()]
+        if mutated:
+            _warn(
+                f"the signed readout does not read mutations ({', '.join(mutated[:8])} ignored; KEAP1/CUL3/NFE2L2 "
+                "act through the NRF2-target footprint it reads); use readout='model' to simulate them"
+            )
+    if proteins is not None:
+        read = {c.removeprefix(PROTEIN_INPUT) for c in r.inputs if c.startswith(PROTEIN_INPUT)}
+        unread = [str(g) for g in proteins.columns if g in PERSONALISED and g not in read]
+        if unread:
+            _warn(
+                f"the signed readout reads the proteins {', '.join(sorted(read))} only; {', '.join(unread[:8])} "
+                "ignored (readout='model' uses them)"
+            )
+
+
 def _signed_readout(
     r: SignedReadout, expression: pd.DataFrame, proteins: pd.DataFrame | None, normalise: str, axes: bool
 ) -> pd.DataFrame:
@@ -541,15 +559,15 @@ def _signed_readout(
     if z.empty and not footprints:
         raise FerronetError(NO_USABLE_GENE)
     prot = protein_inputs(proteins, z.index, normalise)
-    given = [] if proteins is None else [str(c) for c in proteins.columns]
+    given = [] if proteins is None else [str(c) for c in proteins.columns if proteins[c].notna().any()]
     wanted = [g for c in r.inputs if (g := c.removeprefix(PROTEIN_INPUT)) != c and g in given]
-    if proteins is not None and wanted:  # counted as personalise counts them: over the proteins the table has
+    if proteins is not None and wanted:  # counted as personalise counts them: over the proteins with a value
         measured = proteins.reindex(index=z.index, columns=wanted)
         n_missing = int(measured.isna().to_numpy().sum())
         if n_missing:
             _warn(
                 f"protein values missing for {n_missing:,} of {measured.size:,} sample-gene pairs; mRNA used (the "
-                "readout's protein term is 0 there, the reference centre)"
+                "readout's protein term is 0 there)"
             )
     x = model_inputs(z, footprints, prot)
     parts = r.contributions(x)

@@ -53,7 +53,7 @@ class SignedReadout:
     n_lines: int
     source: str
     meta: Mapping[str, Any] = field(default_factory=dict)
-    #: bootstrap refits (rows: intercept, then the weights in ``inputs`` order) for prediction intervals
+    #: bootstrap refits (rows: intercept, then the weights in ``inputs`` order): the score's interval
     draws: tuple[tuple[float, ...], ...] = ()
 
     def __post_init__(self) -> None:
@@ -64,7 +64,8 @@ class SignedReadout:
         signs = np.array([self.signs.get(n, 0.0) for n in self.inputs])
         for k, row in enumerate(self.draws):
             d = np.asarray(row, dtype=float)
-            if d.shape != (1 + len(signs),) or not np.isfinite(d).all() or (d[1:] * signs < 0).any():
+            bad = (d[1:] * signs < 0) | ((signs == 0) & (d[1:] != 0)) if d.shape == (1 + len(signs),) else True
+            if d.shape != (1 + len(signs),) or not np.isfinite(d).all() or np.any(bad):
                 raise FerronetError(
                     f"readout {self.drug}: bootstrap draw {k + 1} has the wrong length or breaks a sign"
                 )
@@ -102,13 +103,23 @@ class SignedReadout:
             "source": self.source,
             **dict(self.meta),
             "inputs": {n: {"weight": float(self.weights[n]), "sign": float(self.signs[n])} for n in self.inputs},
-            "bootstrap": [[round(float(v), 6) for v in row] for row in self.draws],
+            "bootstrap": {  # the column order is stored with the draws: a re-ordered inputs mapping still reads
+                "columns": ["intercept", *self.inputs],
+                "draws": [[round(float(v), 6) for v in row] for row in self.draws],
+            },
         }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SignedReadout:
         known = {"drug", "intercept", "alpha", "n_lines", "source", "inputs", "bootstrap"}
         inputs = d["inputs"]
+        boot = d.get("bootstrap") or {}
+        columns = list(boot.get("columns", []))
+        order = ["intercept", *inputs]
+        if boot and sorted(columns) != sorted(order):
+            raise FerronetError(f"readout {d['drug']}: bootstrap columns do not match the inputs")
+        pick = [columns.index(c) for c in order] if boot else []
+        draws = tuple(tuple(float(row[i]) for i in pick) for row in boot.get("draws", []))
         return cls(
             str(d["drug"]),
             {n: float(v["weight"]) for n, v in inputs.items()},
@@ -118,7 +129,7 @@ class SignedReadout:
             int(d["n_lines"]),
             str(d["source"]),
             {k: v for k, v in d.items() if k not in known},
-            tuple(tuple(float(v) for v in row) for row in d.get("bootstrap") or ()),
+            draws,
         )
 
 
@@ -141,12 +152,12 @@ def readout_for(drug_id: str) -> SignedReadout:
         have = ", ".join(sorted(shipped_readouts())) or "none"
         raise FerronetError(
             f"no signed readout is shipped for {drug_id} (it needs measured responses; available: {have}); "
-            "use the default readout 'model' (the simulated score)"
+            "use readout 'model' (the simulated score; 'auto' picks it for such drugs)"
         )
     return found
 
 
-#: bootstrap refits shipped per readout (the prediction interval of ``predict``)
+#: bootstrap refits shipped per readout (``predict``'s ``score_lo``/``score_hi``: the weights' uncertainty)
 N_BOOTSTRAP = 50
 
 
@@ -160,7 +171,7 @@ def fit_readout(
     n_bootstrap: int = N_BOOTSTRAP,
 ) -> SignedReadout:
     """Fit a readout on measured responses (rows of ``inputs`` with a finite response), then refit it on
-    ``n_bootstrap`` resamples of the lines (same alpha, seeded) for prediction intervals."""
+    ``n_bootstrap`` resamples of the lines (same alpha, seeded) for the score's interval (the weights' uncertainty)."""
     from ferronet.calibrate.evaluate import signed_ridge_fit
 
     cols = [c for c in inputs.columns if c in signs.index]

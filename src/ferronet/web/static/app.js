@@ -146,7 +146,7 @@ const ferronet = (() => {
     const d = await call("/api/predict", {method: "POST", body: form}, $("run-predict"));
     $("warnings").innerHTML = d.warnings.map((w) => `<p>warning: ${esc(w)}</p>`).join("");
     $("predictions").innerHTML = `<tr>${d.columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr>` +
-      d.rows.map((r) => `<tr>${d.columns.map((c) => `<td>${typeof r[c] === "number" ? r[c].toFixed(3) : esc(r[c])}</td>`).join("")}</tr>`).join("");
+      d.rows.map((r) => `<tr>${d.columns.map((c) => `<td>${typeof r[c] === "number" ? (Number.isInteger(r[c]) ? String(r[c]) : r[c].toFixed(3)) : esc(r[c])}</td>`).join("")}</tr>`).join("");
     const url = URL.createObjectURL(new Blob([d.tsv], {type: "text/tab-separated-values"}));
     $("download").innerHTML = `<a id="download-link" href="${url}" download="ferronet-predictions-${esc(d.drug)}.tsv">Download predictions (TSV)</a>`;
   }
