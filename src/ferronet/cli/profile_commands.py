@@ -39,7 +39,7 @@ def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
     show_default=True,
     help="model: simulate the personalised model; signed: the same inputs (and proteins) read with the shipped "
     "mechanism-signed weights (drugs fitted on measured responses only: ML210, ML162); auto: signed where the drug "
-    "has weights and no --ensemble is given, else model. The 'readout' column says which one scored "
+    "has weights and no --ensemble or --cell is given, else model. The 'readout' column says which one scored "
     "(docs/personalisation.md).",
 )
 @click.option(

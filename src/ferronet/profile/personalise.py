@@ -30,7 +30,7 @@ from ferronet.errors import FerronetError
 from ferronet.model.network import Model, load_model
 from ferronet.profile.genesets import AXIS_SETS
 from ferronet.profile.io import as_expression_frame
-from ferronet.profile.readout import READOUTS, SignedReadout, readout_for, shipped_readouts
+from ferronet.profile.readout import PROTEIN_INPUT, READOUTS, SignedReadout, readout_for, shipped_readouts
 from ferronet.profile.reference import MIN_ANCHOR, anchor_genes, expression_reference, protein_reference, standardise
 from ferronet.screen.runner import run_conditions
 from ferronet.sim.conditions import Condition
@@ -301,10 +301,6 @@ def model_inputs(
     return pd.concat(parts, axis=1)
 
 
-#: column prefix of a measured protein among the readout's inputs (``protein:AIFM2``)
-PROTEIN_INPUT = "protein:"
-
-
 def protein_inputs(proteins: pd.DataFrame | None, samples: pd.Index, normalise: str = "reference") -> pd.DataFrame:
     """Measured protein of each personalised gene with a shipped CCLE reference, in reference SDs:
     ``(log2 abundance - centre) / scale`` (``normalise="reference"``; otherwise the values are taken as already
@@ -542,7 +538,7 @@ def _warn_unread(r: SignedReadout, mutations: pd.DataFrame | None, proteins: pd.
                 "act through the NRF2-target footprint it reads); use readout='model' to simulate them"
             )
     if proteins is not None:
-        read = {c.removeprefix(PROTEIN_INPUT) for c in r.inputs if c.startswith(PROTEIN_INPUT)}
+        read = r.protein_genes
         unread = [str(g) for g in proteins.columns if g in PERSONALISED and g not in read]
         if unread:
             _warn(
@@ -559,8 +555,7 @@ def _signed_readout(
     if z.empty and not footprints:
         raise FerronetError(NO_USABLE_GENE)
     prot = protein_inputs(proteins, z.index, normalise)
-    given = [] if proteins is None else [str(c) for c in proteins.columns if proteins[c].notna().any()]
-    wanted = [g for c in r.inputs if (g := c.removeprefix(PROTEIN_INPUT)) != c and g in given]
+    wanted = [] if proteins is None else [g for g in r.protein_genes if g in proteins and proteins[g].notna().any()]
     if proteins is not None and wanted:  # counted as personalise counts them: over the proteins with a value
         measured = proteins.reindex(index=z.index, columns=wanted)
         n_missing = int(measured.isna().to_numpy().sum())

@@ -37,6 +37,8 @@ import pandas as pd
 from ferronet.errors import FerronetError
 
 READOUT_FILE = "readouts.yaml"
+#: column prefix of a measured protein among a readout's inputs (``protein:AIFM2``)
+PROTEIN_INPUT = "protein:"
 #: the choices of ``predict(readout=...)``
 READOUTS = ("auto", "model", "signed")
 
@@ -64,8 +66,8 @@ class SignedReadout:
         signs = np.array([self.signs.get(n, 0.0) for n in self.inputs])
         for k, row in enumerate(self.draws):
             d = np.asarray(row, dtype=float)
-            bad = (d[1:] * signs < 0) | ((signs == 0) & (d[1:] != 0)) if d.shape == (1 + len(signs),) else True
-            if d.shape != (1 + len(signs),) or not np.isfinite(d).all() or np.any(bad):
+            ok = d.shape == (1 + len(signs),) and np.isfinite(d).all()
+            if not ok or (d[1:] * signs < 0).any() or ((signs == 0) & (d[1:] != 0)).any():
                 raise FerronetError(
                     f"readout {self.drug}: bootstrap draw {k + 1} has the wrong length or breaks a sign"
                 )
@@ -73,6 +75,11 @@ class SignedReadout:
     @property
     def inputs(self) -> list[str]:
         return list(self.weights)
+
+    @property
+    def protein_genes(self) -> list[str]:
+        """The genes whose measured protein is an input (``protein:<GENE>``)."""
+        return [c.removeprefix(PROTEIN_INPUT) for c in self.inputs if c.startswith(PROTEIN_INPUT)]
 
     def contributions(self, x: pd.DataFrame) -> pd.DataFrame:
         """``w_j * x_j`` per sample and input; inputs the table lacks count as 0 (the reference median)."""
@@ -179,11 +186,9 @@ def fit_readout(
     x = inputs.loc[lines, cols].astype(float)
     if x.isna().to_numpy().any():
         raise FerronetError(f"readout {drug_id}: inputs missing for some training lines")
-    coef, intercept, alpha = signed_ridge_fit(
-        x.to_numpy(), response[lines].to_numpy(dtype=float), signs[cols].to_numpy(), seed=seed
-    )
-    weights = {c: float(w) if abs(w) > 1e-12 else 0.0 for c, w in zip(cols, coef, strict=True)}
     xa, ya, sa = x.to_numpy(), response[lines].to_numpy(dtype=float), signs[cols].to_numpy()
+    coef, intercept, alpha = signed_ridge_fit(xa, ya, sa, seed=seed)
+    weights = {c: float(w) if abs(w) > 1e-12 else 0.0 for c, w in zip(cols, coef, strict=True)}
     rng = np.random.default_rng(seed)
     draws = []
     for _ in range(n_bootstrap):
